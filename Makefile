@@ -1,0 +1,43 @@
+# Fachtag: every target wraps commands you could type yourself.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install services messages compilemessages lint vendor-ui
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[test,dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+compilemessages: install
+	$(BIN)/django-admin compilemessages --ignore=.venv --ignore=var --ignore=node_modules
+
+# The quick start: SQLite under var/, mails as .eml files under var/mail/, tasks run in-process.
+run: compilemessages
+	DEBUG=true $(BIN)/python manage.py migrate --no-input
+	DEBUG=true $(BIN)/python manage.py load_demo
+	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The whole suite on a throwaway PostgreSQL and Redis (and headless Chromium), installed when missing.
+test: compilemessages
+	bash scripts/ensure-test-services.sh
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings_test
+	$(BIN)/pytest
+
+messages: install
+	DEBUG=true $(BIN)/python manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+vendor-ui:
+	bash scripts/vendor-ui.sh

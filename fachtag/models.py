@@ -1,0 +1,255 @@
+"""The programme: an event, its time slots, and the workshops (or training sessions) in each slot.
+
+One model serves both kinds of event. A Fachtag has slots of kind PLENARY (everyone attends) and
+PARALLEL (participants choose one workshop). A mediator training series has one PLENARY slot per
+dated session, holding that session's single item (topic, trainer, room, capacity).
+
+Seat counters (`seats_taken`) live on the rows whose capacity they use up; the registrations app
+changes them under a row lock, and CHECK constraints make an overbooking impossible in the database.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fachtag.languages import SESSION_LANGUAGE_CODES, session_language_label
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Event.Status.PUBLISHED)
+
+    def public(self):
+        """What visitors may open: published events, and cancelled ones so that participants learn of it."""
+        return self.filter(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
+
+    def upcoming(self, now=None):
+        return self.filter(ends_at__gte=now or timezone.now())
+
+
+class Event(models.Model):
+    class Kind(models.TextChoices):
+        FACHTAG = "fachtag", _("Fachtag (conference day)")
+        TRAINING = "training", _("Mediator training series")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.FACHTAG)
+    slug = models.SlugField(_("short name in the address"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    venue_name = models.CharField(_("venue"), max_length=200)
+    venue_address = models.TextField(_("venue address"), help_text=_("Street, postcode and town."))
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    registration_opens_at = models.DateTimeField(
+        _("registration opens at"), null=True, blank=True, help_text=_("Empty: open as soon as published.")
+    )
+    registration_closes_at = models.DateTimeField(
+        _("registration closes at"), null=True, blank=True, help_text=_("Empty: open until the event starts.")
+    )
+    capacity = models.PositiveIntegerField(_("overall capacity"))
+    seats_taken = models.PositiveIntegerField(_("places taken"), default=0, editable=False)
+    has_childcare = models.BooleanField(_("childcare offered"), default=False)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    retention_days = models.PositiveSmallIntegerField(
+        _("retention period (days)"),
+        default=90,
+        help_text=_("Personal data of participants is deleted this many days after the event ends."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="event_capacity_positive"),
+            models.CheckConstraint(condition=Q(seats_taken__lte=F("capacity")), name="event_not_overbooked"),
+            models.CheckConstraint(condition=Q(retention_days__gte=1), name="event_retention_positive"),
+            models.CheckConstraint(
+                condition=Q(registration_opens_at__isnull=True)
+                | Q(registration_closes_at__isnull=True)
+                | Q(registration_closes_at__gt=F("registration_opens_at")),
+                name="event_registration_closes_after_opening",
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_closes_at__isnull=True)
+                | Q(registration_closes_at__lte=F("ends_at")),
+                name="event_registration_closes_before_end",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("The event must end after it starts.")
+        opens, closes = self.registration_opens_at, self.registration_closes_at
+        if opens and closes and closes <= opens:
+            errors["registration_closes_at"] = _("Registration must close after it opens.")
+        elif closes and self.ends_at and closes > self.ends_at:
+            errors["registration_closes_at"] = _("Registration must close before the event ends.")
+        if self.capacity is not None and self.capacity < self.seats_taken:
+            errors["capacity"] = _("%(taken)d places are already taken; the capacity cannot be lower.") % {
+                "taken": self.seats_taken
+            }
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def free_seats(self) -> int:
+        return max(self.capacity - self.seats_taken, 0)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    def registration_state(self, now=None) -> str:
+        """One of "not_yet_open", "open", "closed" (closed also when cancelled or over)."""
+        now = now or timezone.now()
+        closes = self.registration_closes_at or self.starts_at
+        if self.status != self.Status.PUBLISHED or now >= closes:
+            return "closed"
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return "not_yet_open"
+        return "open"
+
+
+class TimeSlot(models.Model):
+    class Kind(models.TextChoices):
+        PLENARY = "plenary", _("Plenary: everyone attends")
+        PARALLEL = "parallel", _("Parallel workshops: participants choose one")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="slots", verbose_name=_("event"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.PARALLEL)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+
+    class Meta:
+        verbose_name = _("time slot")
+        verbose_name_plural = _("time slots")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="slot_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        local_start = timezone.localtime(self.starts_at)
+        local_end = timezone.localtime(self.ends_at)
+        label = f"{local_start:%d.%m.%Y %H:%M}–{local_end:%H:%M}"
+        return f"{label} {self.title}".strip()
+
+    def clean(self):
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("The time slot must end after it starts.")
+        event = self.event if self.event_id else None
+        if event and self.starts_at and self.starts_at < event.starts_at:
+            errors["starts_at"] = _("The time slot must lie within its event: it starts before the event.")
+        if event and self.ends_at and self.ends_at > event.ends_at:
+            errors["ends_at"] = _("The time slot must lie within its event: it ends after the event.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_parallel(self) -> bool:
+        return self.kind == self.Kind.PARALLEL
+
+
+class Workshop(models.Model):
+    """A bookable programme item: a workshop or talk of a Fachtag, or a dated session of a training series."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    slot = models.ForeignKey(
+        TimeSlot, on_delete=models.CASCADE, related_name="workshops", verbose_name=_("time slot")
+    )
+    title = models.CharField(_("title or topic"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    speakers = models.CharField(_("speakers or trainer"), max_length=300, blank=True)
+    room = models.CharField(_("room"), max_length=120, blank=True)
+    capacity = models.PositiveIntegerField(
+        _("capacity"),
+        null=True,
+        blank=True,
+        help_text=_("Empty for plenary talks: the event's capacity applies."),
+    )
+    seats_taken = models.PositiveIntegerField(_("places taken"), default=0, editable=False)
+    languages = models.JSONField(
+        _("languages"), default=list, blank=True, help_text=_("Languages it is held in or interpreted into.")
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.SCHEDULED)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("workshop or session")
+        verbose_name_plural = _("workshops and sessions")
+        ordering = ["slot__starts_at", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=1), name="workshop_capacity_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(seats_taken__lte=F("capacity")),
+                name="workshop_not_overbooked",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        errors = {}
+        slot = self.slot if self.slot_id else None
+        if slot and slot.is_parallel and self.capacity is None:
+            errors["capacity"] = _("A workshop in a parallel slot needs a capacity.")
+        if self.capacity is not None and self.capacity < self.seats_taken:
+            errors["capacity"] = _("%(taken)d places are already taken; the capacity cannot be lower.") % {
+                "taken": self.seats_taken
+            }
+        if not isinstance(self.languages, list) or not set(self.languages) <= SESSION_LANGUAGE_CODES:
+            errors["languages"] = _("Choose languages from the list.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def free_seats(self) -> int | None:
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.seats_taken, 0)
+
+    @property
+    def availability(self) -> str:
+        """ "unlimited" (plenary), "free", "few" (a tenth or at most three left) or "full"."""
+        free = self.free_seats
+        if free is None:
+            return "unlimited"
+        if free == 0:
+            return "full"
+        if free <= max(3, self.capacity // 10):
+            return "few"
+        return "free"
+
+    @property
+    def language_labels(self) -> list[str]:
+        return [session_language_label(code) for code in self.languages]

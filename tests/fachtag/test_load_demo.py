@@ -1,0 +1,43 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from fachtag.models import Event, TimeSlot, Workshop
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return (
+        Event.objects.count(),
+        TimeSlot.objects.count(),
+        Workshop.objects.count(),
+        get_user_model().objects.count(),
+    )
+
+
+def test_load_demo_builds_a_fachtag_and_a_training_series_and_can_run_twice(capsys):
+    call_command("load_demo")
+    first = counts()
+    call_command("load_demo")
+    assert counts() == first
+
+    fachtag = Event.objects.get(kind=Event.Kind.FACHTAG)
+    slots = list(fachtag.slots.all())
+    assert [slot.kind for slot in slots] == ["plenary", "parallel", "parallel", "parallel"]
+    assert [slot.workshops.count() for slot in slots[1:]] == [4, 4, 4]
+    workshop = slots[1].workshops.first()
+    assert workshop.title_de and workshop.title_en and workshop.title_ar
+    for slot in slots:
+        slot.full_clean()
+    training = Event.objects.get(kind=Event.Kind.TRAINING)
+    assert training.slots.count() == 6
+    assert "organisation@example.org" in capsys.readouterr().out
+
+
+def test_demo_organiser_can_log_in_with_the_printed_password(client, capsys):
+    call_command("load_demo")
+    line = [line for line in capsys.readouterr().out.splitlines() if "organisation@example.org" in line][0]
+    password = line.rsplit(" / ", 1)[1]
+    assert client.login(email="organisation@example.org", password=password)
+    assert client.get("/admin/fachtag/event/").status_code == 200

@@ -1,0 +1,51 @@
+"""The smallest valid objects; tests pass only the fields they care about."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import factory
+
+from fachtag.models import Event, TimeSlot, Workshop
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def berlin(*args) -> datetime:
+    return datetime(*args, tzinfo=BERLIN)
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    kind = Event.Kind.FACHTAG
+    slug = factory.Sequence(lambda n: f"fachtag-{n}")
+    title = factory.Sequence(lambda n: f"Fachtag {n}")
+    title_de = factory.SelfAttribute("title")
+    venue_name = "Neues Rathaus"
+    venue_address = "Martin-Luther-Ring 4–6\n04109 Leipzig"
+    starts_at = factory.LazyFunction(lambda: berlin(2099, 3, 12, 9, 0))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=8))
+    capacity = 200
+    status = Event.Status.PUBLISHED
+
+
+class TimeSlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TimeSlot
+
+    event = factory.SubFactory(EventFactory)
+    kind = TimeSlot.Kind.PARALLEL
+    starts_at = factory.LazyAttribute(lambda o: o.event.starts_at + timedelta(hours=1))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(minutes=90))
+
+
+class WorkshopFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Workshop
+
+    slot = factory.SubFactory(TimeSlotFactory)
+    title = factory.Sequence(lambda n: f"Workshop {n}")
+    title_de = factory.SelfAttribute("title")
+    room = "Raum 101"
+    capacity = 25
