@@ -153,6 +153,11 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Fachtag <fachtag@exa
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The office's functional mailbox: organiser of calendar invites, reply address of messages.
 ORGANISER_EMAIL = env.str("ORGANISER_EMAIL", default="migration@example.org")
+# The controller named in the privacy notice, imprint and accessibility statement.
+OFFICE_NAME = env.str("OFFICE_NAME", default="Stadt Leipzig, Referat für Migration und Integration")
+OFFICE_ADDRESS = env.str("OFFICE_ADDRESS", default="Martin-Luther-Ring 4–6, 04109 Leipzig")
+OFFICE_PHONE = env.str("OFFICE_PHONE", default="+49 341 123-0")
+DATA_PROTECTION_OFFICER_EMAIL = env.str("DATA_PROTECTION_OFFICER_EMAIL", default="datenschutz@example.org")
 
 # --- Accounts (django-allauth): e-mail is the login, no usernames.
 AUTH_USER_MODEL = "accounts.User"
