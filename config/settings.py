@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "allauth.account",
     "accounts",
     "fachtag",
+    "registrations",
+    "notifications",
+    "pages",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +144,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 CELERY_TIMEZONE = "Europe/Berlin"
+CELERY_BEAT_SCHEDULE = {
+    "expire-offers": {"task": "registrations.tasks.expire_offers", "schedule": 60.0},
+    "release-unconfirmed": {"task": "registrations.tasks.release_unconfirmed", "schedule": 300.0},
+    "promote-waiting-lists": {"task": "registrations.tasks.promote_waiting_lists", "schedule": 300.0},
+    "send-unsent-messages": {"task": "notifications.tasks.send_unsent_messages", "schedule": 120.0},
+}
 
 # --- E-mail: default writes each message as an .eml file under var/mail/ so a newcomer can read it.
 EMAIL_URL = env.str("EMAIL_URL", default="")
@@ -170,6 +179,7 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_ADAPTER = "registrations.account_adapter.AccountAdapter"
 LOGIN_REDIRECT_URL = "/"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

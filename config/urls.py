@@ -9,6 +9,8 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
+    path("", include("registrations.urls")),
+    path("", include("pages.urls")),
     path("", include("fachtag.urls")),
     prefix_default_language=True,
 )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from fachtag.languages import SESSION_LANGUAGES
-from fachtag.models import Event, TimeSlot, Workshop
+from fachtag.models import ChildcareGroup, Event, TimeSlot, Workshop
 
 
 class WorkshopForm(forms.ModelForm):
@@ -43,6 +43,13 @@ class TimeSlotInline(TranslationStackedInline):
     show_change_link = True
 
 
+class ChildcareGroupInline(admin.TabularInline):
+    model = ChildcareGroup
+    extra = 0
+    fields = ["min_age", "max_age", "capacity", "seats_taken"]
+    readonly_fields = ["seats_taken"]
+
+
 class WorkshopInline(TranslationStackedInline):
     model = Workshop
     form = WorkshopForm
@@ -58,7 +65,7 @@ class EventAdmin(TranslationAdmin):
     prepopulated_fields = {"slug": ["title_de"]}
     date_hierarchy = "starts_at"
     readonly_fields = ["seats_taken"]
-    inlines = [TimeSlotInline]
+    inlines = [TimeSlotInline, ChildcareGroupInline]
     fieldsets = (
         (None, {"fields": ("kind", "status", "title", "slug", "description")}),
         (_("Time and place"), {"fields": ("starts_at", "ends_at", "venue_name", "venue_address")}),

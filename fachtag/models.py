@@ -17,6 +17,23 @@ from django.utils.translation import gettext_lazy as _
 from fachtag.languages import SESSION_LANGUAGE_CODES, session_language_label
 
 
+class SeatCounterMixin:
+    """Rows with a `seats_taken` counter never write it back from a stale instance.
+
+    The counter is changed only by registrations.services, with F() updates under a row lock; an admin
+    form saving a capacity change must not overwrite it with the value it loaded minutes ago.
+    """
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "seats_taken"
+            ]
+        super().save(*args, **kwargs)
+
+
 class EventQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Event.Status.PUBLISHED)
@@ -29,7 +46,7 @@ class EventQuerySet(models.QuerySet):
         return self.filter(ends_at__gte=now or timezone.now())
 
 
-class Event(models.Model):
+class Event(SeatCounterMixin, models.Model):
     class Kind(models.TextChoices):
         FACHTAG = "fachtag", _("Fachtag (conference day)")
         TRAINING = "training", _("Mediator training series")
@@ -57,6 +74,27 @@ class Event(models.Model):
     seats_taken = models.PositiveIntegerField(_("places taken"), default=0, editable=False)
     has_childcare = models.BooleanField(_("childcare offered"), default=False)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+
+    class WaitlistMode(models.TextChoices):
+        OFFER = "offer", _("Offer a freed place for a limited time")
+        DIRECT = "direct", _("Confirm the next person at once")
+
+    waitlist_mode = models.CharField(
+        _("waiting list"), max_length=16, choices=WaitlistMode.choices, default=WaitlistMode.OFFER
+    )
+    offer_hours = models.PositiveSmallIntegerField(
+        _("offer valid for (hours)"),
+        default=48,
+        help_text=_("Shorter close to the event: never more than half the time left before it starts."),
+    )
+    requires_email_confirmation = models.BooleanField(
+        _("e-mail address must be confirmed"),
+        default=False,
+        help_text=_("The place is held at once and released if the address is not confirmed in time."),
+    )
+    email_confirmation_hours = models.PositiveSmallIntegerField(
+        _("time to confirm the e-mail (hours)"), default=24
+    )
     retention_days = models.PositiveSmallIntegerField(
         _("retention period (days)"),
         default=90,
@@ -76,6 +114,10 @@ class Event(models.Model):
             models.CheckConstraint(condition=Q(capacity__gte=1), name="event_capacity_positive"),
             models.CheckConstraint(condition=Q(seats_taken__lte=F("capacity")), name="event_not_overbooked"),
             models.CheckConstraint(condition=Q(retention_days__gte=1), name="event_retention_positive"),
+            models.CheckConstraint(condition=Q(offer_hours__gte=1), name="event_offer_hours_positive"),
+            models.CheckConstraint(
+                condition=Q(email_confirmation_hours__gte=1), name="event_email_confirmation_hours_positive"
+            ),
             models.CheckConstraint(
                 condition=Q(registration_opens_at__isnull=True)
                 | Q(registration_closes_at__isnull=True)
@@ -170,7 +212,7 @@ class TimeSlot(models.Model):
         return self.kind == self.Kind.PARALLEL
 
 
-class Workshop(models.Model):
+class Workshop(SeatCounterMixin, models.Model):
     """A bookable programme item: a workshop or talk of a Fachtag, or a dated session of a training series."""
 
     class Status(models.TextChoices):
@@ -253,3 +295,47 @@ class Workshop(models.Model):
     @property
     def language_labels(self) -> list[str]:
         return [session_language_label(code) for code in self.languages]
+
+
+class ChildcareGroup(SeatCounterMixin, models.Model):
+    """Childcare places for one age group at an event, e.g. 0–2, 3–5 or 6–10 years."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="childcare_groups", verbose_name=_("event")
+    )
+    min_age = models.PositiveSmallIntegerField(_("from age (years)"))
+    max_age = models.PositiveSmallIntegerField(_("to age (years)"))
+    capacity = models.PositiveIntegerField(_("places"))
+    seats_taken = models.PositiveIntegerField(_("places taken"), default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("childcare group")
+        verbose_name_plural = _("childcare groups")
+        ordering = ["min_age"]
+        constraints = [
+            models.CheckConstraint(condition=Q(max_age__gte=F("min_age")), name="childcare_ages_ordered"),
+            models.CheckConstraint(condition=Q(max_age__lte=17), name="childcare_ages_below_18"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="childcare_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(seats_taken__lte=F("capacity")), name="childcare_not_overbooked"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(min)d–%(max)d years") % {"min": self.min_age, "max": self.max_age}
+
+    def clean(self):
+        errors = {}
+        if self.min_age is not None and self.max_age is not None and self.max_age < self.min_age:
+            errors["max_age"] = _("The upper age must not be below the lower age.")
+        if self.capacity is not None and self.capacity < self.seats_taken:
+            errors["capacity"] = _("%(taken)d places are already taken; the capacity cannot be lower.") % {
+                "taken": self.seats_taken
+            }
+        overlapping = ChildcareGroup.objects.filter(
+            event_id=self.event_id, min_age__lte=self.max_age, max_age__gte=self.min_age
+        ).exclude(pk=self.pk)
+        if self.event_id and self.min_age is not None and self.max_age is not None and overlapping.exists():
+            errors["min_age"] = _("The age groups of an event must not overlap.")
+        if errors:
+            raise ValidationError(errors)

@@ -65,3 +65,18 @@ def test_admin_shows_a_slot_outside_its_event_as_a_field_error(admin_client):
     )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["starts_at"]
+
+
+def test_registrations_and_outbox_can_be_looked_up_but_not_edited_in_the_admin(admin_client):
+    from registrations.models import Registration
+    from tests.registrations.helpers import sign_up
+
+    registration = sign_up(EventFactory())
+    assert admin_client.get("/admin/registrations/registration/").status_code == 200
+    detail = admin_client.get(f"/admin/registrations/registration/{registration.pk}/change/")
+    assert detail.status_code == 200
+    assert registration.name in detail.content.decode()
+    assert admin_client.get("/admin/registrations/registration/add/").status_code == 403
+    assert admin_client.post(f"/admin/registrations/registration/{registration.pk}/change/", {}).status_code == 403
+    assert Registration.objects.get().status == registration.status
+    assert admin_client.get("/admin/notifications/outboxmessage/").status_code == 200

@@ -153,3 +153,13 @@ def test_an_event_and_its_slots_can_move_together_in_one_transaction():
 )
 def test_workshop_availability(capacity, taken, expected):
     assert Workshop(capacity=capacity, seats_taken=taken).availability == expected
+
+
+def test_saving_a_stale_instance_never_overwrites_the_seat_counter():
+    workshop = WorkshopFactory(capacity=10)
+    stale = Workshop.objects.get(pk=workshop.pk)
+    Workshop.objects.filter(pk=workshop.pk).update(seats_taken=7)
+    stale.capacity = 12
+    stale.save()
+    workshop.refresh_from_db()
+    assert (workshop.capacity, workshop.seats_taken) == (12, 7)

@@ -1,0 +1,34 @@
+"""Every state change of a registration goes through one of these functions."""
+
+from registrations.services.selfservice import (
+    attach_to_account,
+    cancel,
+    cancel_booking,
+    change_workshop,
+    change_workshops,
+    confirm_email,
+    release_unconfirmed,
+    resend_links,
+    update_childcare,
+)
+from registrations.services.signup import Applicant, SignupResult, register
+from registrations.services.waitlist import accept_offer, accept_workshop_offer, expire_offers, promote_all
+
+__all__ = [
+    "Applicant",
+    "SignupResult",
+    "accept_offer",
+    "accept_workshop_offer",
+    "attach_to_account",
+    "cancel",
+    "cancel_booking",
+    "change_workshop",
+    "change_workshops",
+    "confirm_email",
+    "expire_offers",
+    "promote_all",
+    "register",
+    "release_unconfirmed",
+    "resend_links",
+    "update_childcare",
+]

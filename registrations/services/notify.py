@@ -1,0 +1,63 @@
+"""What to tell her, and when: registrations writes messages to the notifications outbox.
+
+The context is computed here, in her language, so the outbox row holds everything the mail needs.
+"""
+
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+
+from notifications import outbox
+from registrations.models import Registration, RegistrationLog
+from registrations.tokens import CONFIRM_SALT, make_token
+
+
+def registration_message(registration: Registration, kind: str, cause: RegistrationLog) -> None:
+    """Queue message `kind` for her, once per state change (the log entry that caused it is the version)."""
+    with translation.override(registration.language):
+        context = message_context(registration)
+    outbox.enqueue(
+        key=f"registration:{registration.uuid.hex}:{kind}:{cause.pk}",
+        kind=kind,
+        to=registration.email,
+        language=registration.language,
+        context=context,
+    )
+
+
+def message_context(registration: Registration) -> dict:
+    event = registration.event
+    local = timezone.localtime
+    context = {
+        "name": registration.name,
+        "event_title": event.title,
+        "event_date": formats.date_format(local(event.starts_at), "DATE_FORMAT"),
+        "event_time": f"{local(event.starts_at):%H:%M}–{local(event.ends_at):%H:%M}",
+        "venue": f"{event.venue_name}, {event.venue_address}".replace("\n", ", "),
+        "status": registration.status,
+        "status_label": str(registration.get_status_display()),
+        "manage_path": reverse("registrations:manage", kwargs={"token": make_token(registration)}),
+        "bookings": [
+            {
+                "time": f"{local(b.slot.starts_at):%H:%M}–{local(b.slot.ends_at):%H:%M}",
+                "title": b.workshop.title,
+                "status": b.status,
+                "status_label": str(b.get_status_display()),
+            }
+            for b in registration.bookings.filter(
+                status__in=("confirmed", "offered", "waitlisted")
+            ).select_related("workshop", "slot")
+        ],
+        "children": registration.children.count(),
+    }
+    deadline = registration.offer_expires_at
+    if deadline:
+        context["offer_deadline"] = (
+            formats.date_format(local(deadline), "DATE_FORMAT") + f", {local(deadline):%H:%M}"
+        )
+    if registration.status == Registration.Status.PENDING:
+        by = local(registration.confirm_email_by)
+        context["confirm_by"] = formats.date_format(by, "DATE_FORMAT") + f", {by:%H:%M}"
+        context["confirm_path"] = reverse(
+            "registrations:confirm_email", kwargs={"token": make_token(registration, salt=CONFIRM_SALT)}
+        )
+    return context

@@ -1,0 +1,28 @@
+"""Personal links: signed, unguessable, without database ids; renewing bumps the version and kills old links."""
+
+from django.core import signing
+
+from registrations.models import Registration
+
+MANAGE_SALT = "registrations.manage"
+CONFIRM_SALT = "registrations.confirm-email"
+
+
+class BadToken(Exception):
+    pass
+
+
+def make_token(registration: Registration, *, salt: str = MANAGE_SALT) -> str:
+    return signing.dumps([registration.uuid.hex, registration.token_version], salt=salt)
+
+
+def registration_from_token(token: str, *, salt: str = MANAGE_SALT) -> Registration:
+    """The registration a link belongs to; BadToken for a forged, altered or outdated link."""
+    try:
+        uuid_hex, version = signing.loads(token, salt=salt)
+        registration = Registration.objects.select_related("event").get(uuid=uuid_hex)
+    except (signing.BadSignature, ValueError, TypeError, Registration.DoesNotExist) as exc:
+        raise BadToken() from exc
+    if registration.token_version != version:
+        raise BadToken()
+    return registration

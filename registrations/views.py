@@ -1,0 +1,278 @@
+"""Sign-up and self-service pages: permission, form, one service call, redirect."""
+
+import functools
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from fachtag.models import Event
+from pages.views import PRIVACY_NOTICE_VERSION
+from registrations import selectors, services
+from registrations.errors import RegistrationError, WorkshopFull
+from registrations.forms import ChangeWorkshopsForm, ChildcareForm, SignupForm
+from registrations.ratelimit import client_ip, too_many
+from registrations.tokens import CONFIRM_SALT, BadToken, make_token, registration_from_token
+
+SIGNUPS_PER_MINUTE = 10
+LINK_REQUESTS_PER_MINUTE = 5
+
+
+def signup(request, slug: str):
+    try:
+        event = selectors.event_for_signup(slug=slug)
+    except Event.DoesNotExist:
+        raise Http404 from None
+    if event.registration_state() != "open":
+        return redirect("fachtag:event", slug=slug)
+    form = SignupForm(
+        request.POST or None,
+        event=event,
+        slots=event.slots.all(),
+        language=get_language(),
+        initial=_prefill(request),
+    )
+    status = 200
+    if request.method == "POST":
+        if too_many("signup", client_ip(request), limit=SIGNUPS_PER_MINUTE):
+            form.add_error(
+                None,
+                _("Too many sign-ups from your connection. Please wait a minute and send the form again."),
+            )
+            status = 429
+        elif form.is_valid():
+            if form.is_spam:
+                return redirect("registrations:link_sent")
+            response = _register(request, event, form)
+            if response:
+                return response
+    return render(request, "registrations/signup.html", {"event": event, "form": form}, status=status)
+
+
+def _register(request, event, form):
+    data = form.cleaned_data
+    applicant = services.Applicant(
+        **{key: data.get(key, "") for key in services.Applicant.TEXT_FIELDS},
+        accessibility_consent=data["accessibility_consent"],
+        child_ages=data.get("child_ages") or [],
+    )
+    try:
+        result = services.register(
+            event_id=event.pk,
+            applicant=applicant,
+            workshop_ids=form.chosen_workshops(),
+            privacy_notice_version=PRIVACY_NOTICE_VERSION,
+            submission_key=data["submission_key"],
+            user=request.user if request.user.is_authenticated else None,
+        )
+    except RegistrationError as exc:
+        form.add_error(None, exc.message)
+        return None
+    registration = result.registration
+    if result.created or registration.submission_key == data["submission_key"]:
+        return redirect("registrations:done", token=make_token(registration))
+    return redirect("registrations:link_sent")
+
+
+@login_required
+def my_registrations(request):
+    registrations = [
+        (registration, make_token(registration)) for registration in selectors.registrations_of(request.user)
+    ]
+    return render(request, "registrations/my_registrations.html", {"registrations": registrations})
+
+
+def _prefill(request) -> dict:
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    return {"name": user.get_full_name(), "email": user.email}
+
+
+def private_link(view):
+    """Pages behind a personal link: resolve the token, never cache, never leak the link as a referrer."""
+
+    @functools.wraps(view)
+    @never_cache
+    def wrapper(request, token: str, *args, **kwargs):
+        try:
+            registration = registration_from_token(token)
+        except BadToken:
+            response = render(request, "registrations/link_invalid.html", status=404)
+        else:
+            response = view(request, registration, token, *args, **kwargs)
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return wrapper
+
+
+@private_link
+def done(request, registration, token):
+    return _manage_page(request, registration, token, just_registered=True)
+
+
+@private_link
+def manage(request, registration, token):
+    return _manage_page(request, registration, token)
+
+
+def _manage_page(request, registration, token, *, just_registered=False):
+    registration = selectors.registration_overview(registration)
+    bookings = list(registration.bookings.all())
+    slots = [
+        (slot, [b for b in bookings if b.slot_id == slot.pk])
+        for slot in registration.event.slots.all()
+        if slot.is_parallel
+    ]
+    return render(
+        request,
+        "registrations/manage.html",
+        {
+            "registration": registration,
+            "event": registration.event,
+            "slots": slots,
+            "token": token,
+            "manage_url": request.build_absolute_uri(
+                reverse("registrations:manage", kwargs={"token": token})
+            ),
+            "just_registered": just_registered,
+            "can_change": registration.is_active and registration.event.registration_state() == "open",
+        },
+    )
+
+
+@require_POST
+@private_link
+def accept_offer(request, registration, token):
+    booking_id = request.POST.get("booking")
+    try:
+        if booking_id:
+            booking = registration.bookings.filter(pk=booking_id if booking_id.isdigit() else 0).first()
+            if booking is None:
+                raise Http404
+            services.accept_workshop_offer(booking_id=booking.pk, now=timezone.now())
+        else:
+            services.accept_offer(registration_id=registration.pk, now=timezone.now())
+    except RegistrationError as exc:
+        return render(
+            request, "registrations/problem.html", {"message": exc.message, "token": token}, status=409
+        )
+    return redirect("registrations:manage", token=token)
+
+
+@private_link
+def cancel(request, registration, token):
+    if request.method == "POST":
+        services.cancel(registration_id=registration.pk, now=timezone.now())
+        return redirect("registrations:manage", token=token)
+    return render(request, "registrations/cancel.html", {"registration": registration, "token": token})
+
+
+@private_link
+def confirm_email(request, registration, token):
+    """GET shows a button, POST confirms: mail scanners that open links change nothing."""
+    if request.method == "POST":
+        services.confirm_email(registration_id=registration.pk, now=timezone.now())
+        return redirect("registrations:manage", token=make_token(registration))
+    return render(request, "registrations/confirm_email.html", {"registration": registration})
+
+
+def confirm_email_entry(request, token: str):
+    """The link in the confirmation mail carries its own token (another salt than the manage link)."""
+    try:
+        registration = registration_from_token(token, salt=CONFIRM_SALT)
+    except BadToken:
+        return render(request, "registrations/link_invalid.html", status=404)
+    return confirm_email(request, make_token(registration))
+
+
+@private_link
+def change_workshops(request, registration, token):
+    registration = selectors.registration_overview(registration)
+    event = selectors.event_for_signup(slug=registration.event.slug)
+    current = {}
+    for booking in registration.bookings.all():
+        if booking.status == "confirmed" or booking.slot_id not in current:
+            current[booking.slot_id] = booking.workshop_id
+    form = ChangeWorkshopsForm(request.POST or None, slots=event.slots.all(), current=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_workshops(
+                registration_id=registration.pk, changes=form.changes(), now=timezone.now()
+            )
+        except WorkshopFull as exc:
+            form.add_error(f"slot_{exc.slot_id}", exc.message)
+            form.mark_full(exc.workshop_id)
+        except RegistrationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("registrations:manage", token=token)
+    return render(
+        request,
+        "registrations/change_workshops.html",
+        {"form": form, "registration": registration, "token": token},
+    )
+
+
+@private_link
+def change_childcare(request, registration, token):
+    event = registration.event
+    if not event.has_childcare:
+        raise Http404
+    ages = ", ".join(str(child.age) for child in registration.children.all())
+    form = ChildcareForm(
+        request.POST or None,
+        groups=event.childcare_groups.all(),
+        initial={"child_ages": ages, "childcare_notes": registration.childcare_notes},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_childcare(
+                registration_id=registration.pk,
+                child_ages=form.cleaned_data["child_ages"],
+                notes=form.cleaned_data["childcare_notes"],
+                now=timezone.now(),
+            )
+        except RegistrationError as exc:
+            form.add_error("child_ages", exc.message)
+        else:
+            return redirect("registrations:manage", token=token)
+    return render(
+        request, "registrations/childcare.html", {"form": form, "registration": registration, "token": token}
+    )
+
+
+class ResendLinkForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        error_messages={"invalid": _("Enter an e-mail address like name@example.de.")},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+def resend_link(request):
+    form = ResendLinkForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if too_many("resend-link", client_ip(request), limit=LINK_REQUESTS_PER_MINUTE):
+            form.add_error(
+                None, _("Too many requests from your connection. Please wait a minute and try again.")
+            )
+            status = 429
+        elif form.is_valid():
+            services.resend_links(email=form.cleaned_data["email"])
+            return redirect("registrations:link_sent")
+    return render(request, "registrations/resend_link.html", {"form": form}, status=status)
+
+
+def link_sent(request):
+    return render(request, "registrations/link_sent.html")

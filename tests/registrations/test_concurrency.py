@@ -1,0 +1,120 @@
+"""Races on a real PostgreSQL: many people at once never overbook, and nobody's attempt is lost."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import pytest
+from django.db import connection, connections
+from django.utils import timezone
+
+from fachtag.models import ChildcareGroup, Event, Workshop
+from registrations import services
+from registrations.models import Booking, Registration
+from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory
+from tests.registrations.helpers import applicant
+
+pytestmark = pytest.mark.django_db(transaction=True)
+ATTEMPTS = 200
+
+
+def run_together(count: int, attempt):
+    """Start `count` attempts at once (each thread with its own connection); returns results and errors."""
+    barrier = threading.Barrier(count)
+    errors = []
+
+    def one(index):
+        barrier.wait()
+        try:
+            return attempt(index)
+        except Exception as exc:  # noqa: BLE001 - every failure is reported by the test
+            errors.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        results = list(pool.map(one, range(count)))
+    return results, errors
+
+
+def register(event, workshop_ids, **fields):
+    return services.register(
+        event_id=event.pk,
+        applicant=applicant(**fields),
+        workshop_ids=workshop_ids,
+        privacy_notice_version="2026-11-26",
+    ).registration
+
+
+def test_200_people_racing_for_a_workshop_of_50_seats():
+    assert connection.vendor == "postgresql"
+    event = EventFactory(capacity=1000)
+    workshop = WorkshopFactory(slot=TimeSlotFactory(event=event), capacity=50)
+
+    results, errors = run_together(
+        ATTEMPTS, lambda i: register(event, [workshop.pk], email=f"p{i}@example.org")
+    )
+
+    assert errors == []
+    assert Registration.objects.filter(status="confirmed").count() == ATTEMPTS
+    bookings = Booking.objects.filter(workshop=workshop)
+    assert bookings.filter(status="confirmed").count() == 50
+    assert bookings.filter(status="waitlisted").count() == ATTEMPTS - 50
+    assert Workshop.objects.get(pk=workshop.pk).seats_taken == 50
+    # Freed seats go to the workshop's waiting list strictly in arrival order.
+    waiting = list(bookings.filter(status="waitlisted").order_by("waitlisted_at", "pk"))
+    for seat in bookings.filter(status="confirmed")[:5]:
+        services.cancel(registration_id=seat.registration_id, now=timezone.now())
+    offered = set(bookings.filter(status="offered").values_list("pk", flat=True))
+    assert offered == {booking.pk for booking in waiting[:5]}
+
+
+def test_200_people_racing_for_50_event_places_wait_in_arrival_order():
+    event = EventFactory(capacity=50)
+    results, errors = run_together(ATTEMPTS, lambda i: register(event, [], email=f"q{i}@example.org"))
+    assert errors == []
+    assert Registration.objects.filter(status="confirmed").count() == 50
+    waiting = list(Registration.objects.filter(status="waitlisted").order_by("waitlisted_at", "pk"))
+    assert len(waiting) == ATTEMPTS - 50
+    assert Event.objects.get(pk=event.pk).seats_taken == 50
+
+    # Freed places go to the waiting list strictly in that order.
+    for leaving in Registration.objects.filter(status="confirmed")[:5]:
+        services.cancel(registration_id=leaving.pk, now=timezone.now())
+    offered = set(Registration.objects.filter(status="offered").values_list("pk", flat=True))
+    assert offered == {registration.pk for registration in waiting[:5]}
+
+
+def test_racing_for_childcare_places_never_overbooks_and_keeps_mothers_with_their_children():
+    event = EventFactory(capacity=1000, has_childcare=True)
+    group = ChildcareGroup.objects.create(event=event, min_age=0, max_age=10, capacity=50)
+    results, errors = run_together(
+        ATTEMPTS,
+        lambda i: register(event, [], email=f"m{i}@example.org", child_ages=[3, 5] if i % 2 else [4]),
+    )
+    assert errors == []
+    group.refresh_from_db()
+    children_placed = sum(
+        registration.children.count() for registration in Registration.objects.filter(status="confirmed")
+    )
+    assert group.seats_taken == children_placed <= 50
+    assert group.seats_taken >= 49  # only a family of two can be left out of the last place
+    for registration in Registration.objects.filter(status="waitlisted"):
+        assert registration.children.exists()
+
+
+def test_crossed_choices_in_two_slots_never_deadlock_or_overbook():
+    event = EventFactory(capacity=1000)
+    first = TimeSlotFactory(event=event)
+    second = TimeSlotFactory(event=event, starts_at=first.ends_at, ends_at=first.ends_at + timedelta(hours=1))
+    a = WorkshopFactory(slot=first, capacity=50)
+    b = WorkshopFactory(slot=second, capacity=50)
+    results, errors = run_together(
+        ATTEMPTS,
+        lambda i: register(event, [a.pk, b.pk] if i % 2 else [b.pk, a.pk], email=f"x{i}@example.org"),
+    )
+    assert errors == []
+    for workshop in (a, b):
+        assert Booking.objects.filter(workshop=workshop, status="confirmed").count() == 50
+    for registration in Registration.objects.all():
+        assert registration.bookings.count() == 2  # nothing half-written

@@ -1,0 +1,128 @@
+import uuid
+
+import pytest
+
+from fachtag.models import ChildcareGroup
+from notifications.models import OutboxMessage
+from registrations import services
+from registrations.errors import ChildcareUnavailable, InvalidChoice, RegistrationClosed
+from registrations.models import Booking, Registration, RegistrationLog
+from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory
+from tests.registrations.helpers import applicant, reload, sign_up
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def event():
+    return EventFactory(capacity=3, has_childcare=True)
+
+
+@pytest.fixture
+def workshop(event):
+    return WorkshopFactory(slot=TimeSlotFactory(event=event), capacity=2)
+
+
+def test_sign_up_with_a_free_workshop_confirms_event_place_and_seat(event, workshop):
+    registration = sign_up(event, workshop)
+    assert registration.status == Registration.Status.CONFIRMED
+    assert registration.bookings.get().status == Booking.Status.CONFIRMED
+    assert reload(event).seats_taken == 1
+    assert reload(workshop).seats_taken == 1
+    assert OutboxMessage.objects.get().kind == "registration_confirmed"
+    assert list(registration.log.values_list("action", flat=True)) == ["confirmed", "confirmed"]
+
+
+def test_full_workshop_keeps_the_event_place_and_puts_her_on_its_waiting_list(event, workshop):
+    sign_up(event, workshop)
+    sign_up(event, workshop)
+    third = sign_up(event, workshop)
+    assert third.status == Registration.Status.CONFIRMED
+    assert third.bookings.get().status == Booking.Status.WAITLISTED
+    assert reload(workshop).seats_taken == 2
+
+
+def test_full_event_puts_the_whole_registration_on_the_waiting_list(event, workshop):
+    for _ in range(3):
+        sign_up(event)
+    late = sign_up(event, workshop)
+    assert late.status == Registration.Status.WAITLISTED
+    assert late.bookings.get().status == Booking.Status.WAITLISTED
+    assert reload(workshop).seats_taken == 0
+    assert reload(event).seats_taken == 3
+    assert OutboxMessage.objects.filter(kind="registration_waitlisted").count() == 1
+
+
+def test_mother_and_children_get_places_together_or_wait_together(event):
+    small = ChildcareGroup.objects.create(event=event, min_age=0, max_age=2, capacity=1)
+    ChildcareGroup.objects.create(event=event, min_age=3, max_age=10, capacity=5)
+    first = sign_up(event, child_ages=[1, 4])
+    second = sign_up(event, child_ages=[2, 6])  # the 0–2 group is full
+    assert first.status == Registration.Status.CONFIRMED
+    assert second.status == Registration.Status.WAITLISTED
+    assert reload(small).seats_taken == 1
+    assert reload(event).seats_taken == 1  # she holds no place while her child waits
+    assert sorted(second.children.values_list("age", flat=True)) == [2, 6]
+
+
+def test_childcare_for_an_age_without_a_group_is_refused(event):
+    ChildcareGroup.objects.create(event=event, min_age=0, max_age=2, capacity=5)
+    with pytest.raises(ChildcareUnavailable):
+        sign_up(event, child_ages=[12])
+    assert not Registration.objects.exists()
+
+
+def test_the_same_address_twice_creates_nothing_and_sends_the_link_again(event):
+    first = sign_up(event, email="Amal@Example.org")
+    result = services.register(
+        event_id=event.pk,
+        applicant=applicant(email="amal@example.org"),
+        workshop_ids=[],
+        privacy_notice_version="x",
+    )
+    assert result.created is False
+    assert result.registration == first
+    assert Registration.objects.count() == 1
+    assert OutboxMessage.objects.filter(kind="personal_link").count() == 1
+
+
+def test_the_same_form_sent_twice_creates_one_registration(event):
+    key = uuid.uuid4()
+    common = {"event_id": event.pk, "workshop_ids": [], "privacy_notice_version": "x", "submission_key": key}
+    first = services.register(applicant=applicant(email="a@example.org"), **common)
+    second = services.register(applicant=applicant(email="a@example.org"), **common)
+    assert first.created and not second.created
+    assert first.registration == second.registration
+    assert not OutboxMessage.objects.filter(kind="personal_link").exists()
+
+
+def test_two_workshops_in_one_slot_are_refused(event, workshop):
+    other = WorkshopFactory(slot=workshop.slot)
+    with pytest.raises(InvalidChoice):
+        sign_up(event, workshop, other)
+    assert not Registration.objects.exists()
+
+
+def test_a_workshop_of_another_event_is_refused(event):
+    foreign = WorkshopFactory()
+    with pytest.raises(InvalidChoice):
+        sign_up(event, foreign)
+
+
+def test_sign_up_is_refused_when_registration_is_closed():
+    event = EventFactory(status="draft")
+    with pytest.raises(RegistrationClosed):
+        sign_up(event)
+
+
+def test_accessibility_needs_are_stored_only_with_consent(event):
+    without = sign_up(event, accessibility_needs="Rollstuhl", accessibility_consent=False)
+    with_consent = sign_up(event, accessibility_needs="Rollstuhl", accessibility_consent=True)
+    assert without.accessibility_needs == "" and without.accessibility_consent_at is None
+    assert with_consent.accessibility_needs == "Rollstuhl" and with_consent.accessibility_consent_at
+
+
+def test_history_records_ids_only(event, workshop):
+    registration = sign_up(event, workshop, name="Olena Kovalenko")
+    for entry in RegistrationLog.objects.filter(registration=registration):
+        assert "Olena" not in str(entry.detail)

@@ -1,0 +1,206 @@
+import re
+import time
+
+import pytest
+from django.core import signing
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from fachtag.models import ChildcareGroup
+from notifications.models import OutboxMessage
+from registrations.forms import FORM_SIGNER_SALT
+from registrations.models import Registration
+from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def event():
+    event = EventFactory(slug="fachtag", capacity=100, has_childcare=True)
+    ChildcareGroup.objects.create(event=event, min_age=0, max_age=10, capacity=20)
+    return event
+
+
+@pytest.fixture
+def workshop(event):
+    return WorkshopFactory(slot=TimeSlotFactory(event=event), title_de="Jobsuche", capacity=10)
+
+
+def form_values(client, url) -> dict:
+    """The hidden values the page put into the form, made old enough to pass the time trap."""
+    content = client.get(url).content.decode()
+    values = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', content))
+    values["started"] = signing.dumps(time.time() - 60, salt=FORM_SIGNER_SALT)
+    return values
+
+
+def valid_post(client, event, workshop=None, language="de", **overrides):
+    url = f"/{language}/events/{event.slug}/signup/"
+    data = {
+        **form_values(client, url),
+        "name": "Amal Haddad",
+        "email": "amal@example.org",
+        "language": "ar",
+        "privacy_consent": "on",
+        "child_ages": "",
+        **({f"slot_{workshop.slot_id}": str(workshop.pk)} if workshop else {}),
+        **overrides,
+    }
+    return client.post(url, data)
+
+
+def test_sign_up_page_shows_each_slot_with_free_seats(client, event, workshop):
+    content = client.get("/de/events/fachtag/signup/").content.decode()
+    assert "Jobsuche" in content
+    assert "10 Plätze frei" in content
+    assert 'name="website"' in content and 'tabindex="-1"' in content
+    assert 'autocomplete="email"' in content
+
+
+def test_a_valid_sign_up_redirects_to_the_confirmation_page_with_the_personal_link(client, event, workshop):
+    response = valid_post(client, event, workshop)
+    assert response.status_code == 302
+    registration = Registration.objects.get()
+    assert registration.language == "ar"
+    assert registration.bookings.get().workshop == workshop
+    page = client.get(response["Location"])
+    content = page.content.decode()
+    assert "Sie sind angemeldet." in content
+    assert "/r/" in content and "Jobsuche" in content
+    assert page["Cache-Control"].startswith("max-age=0") or "no-store" in page["Cache-Control"]
+    assert page["Referrer-Policy"] == "no-referrer"
+
+
+def test_names_in_any_script_are_accepted(client, event):
+    for number, name in enumerate(["أمل حداد", "Олена Коваленко", "Zoë Çelik-Nguyễn", "نسرین احمدی"]):
+        response = valid_post(client, event, name=name, email=f"n{number}@example.org")
+        assert response.status_code == 302, name
+    assert Registration.objects.count() == 4
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "german", "arabic"),
+    [
+        (
+            "email",
+            "amal(at)example",
+            "Geben Sie eine E-Mail-Adresse wie name@example.de an.",
+            "name@example.de",
+        ),
+        ("name", "A\u0007mal", "Steuerzeichen", "التحكم"),
+        ("name", "\u202egnp.exe", "Steuerzeichen", "التحكم"),
+        ("child_ages", "2, 19", "von 0 bis 17", "17"),
+        ("child_ages", "1,1,1,1,1,1,1,1,1,1,1", "höchstens 10 Kinder", "10"),
+        ("name", "x" * 151, "höchstens 150 Zeichen", "150"),
+    ],
+)
+def test_bad_input_comes_back_with_a_translated_message_next_to_the_field(
+    client, event, field, value, german, arabic
+):
+    for language, expected in (("de", german), ("ar", arabic)):
+        response = valid_post(client, event, language=language, **{field: value})
+        content = response.content.decode()
+        assert response.status_code == 200
+        assert f'id="id_{field}_error"' in content
+        error = re.search(
+            rf'id="id_{field}_error">.*?<span class="kern-body">(.*?)</span>', content, re.S
+        ).group(1)
+        assert expected in error, (language, error)
+        assert 'aria-invalid="true"' in content
+        assert 'class="kern-alert kern-alert--danger error-summary"' in content
+        assert f'href="#id_{field}"' in content
+    assert not Registration.objects.exists()
+
+
+def test_entered_values_are_kept_when_the_form_comes_back(client, event, workshop):
+    response = valid_post(client, event, workshop, email="bad", name="أمل حداد", phone="0341 123456")
+    content = response.content.decode()
+    assert 'value="أمل حداد"' in content
+    assert 'value="0341 123456"' in content
+    assert f'value="{workshop.pk}" checked' in content
+
+
+def test_accessibility_needs_without_consent_ask_for_the_tick_and_keep_the_text(client, event):
+    response = valid_post(client, event, accessibility_needs="Rollstuhl")
+    content = response.content.decode()
+    assert 'id="id_accessibility_consent_error"' in content
+    assert "Rollstuhl" in content
+    assert not Registration.objects.exists()
+
+
+def test_privacy_consent_is_required(client, event):
+    response = valid_post(client, event, privacy_consent="")
+    assert 'id="id_privacy_consent_error"' in response.content.decode()
+
+
+def test_a_filled_honeypot_looks_accepted_but_stores_nothing(client, event):
+    response = valid_post(client, event, website="http://spam.example")
+    assert response.status_code == 302
+    assert response["Location"].endswith("/link/sent/")
+    assert not Registration.objects.exists()
+
+
+def test_a_form_sent_back_within_seconds_is_not_accepted(client, event):
+    url = "/de/events/fachtag/signup/"
+    values = form_values(client, url)
+    values["started"] = signing.dumps(time.time(), salt=FORM_SIGNER_SALT)
+    response = client.post(
+        url, {**values, "name": "Bot", "email": "b@example.org", "language": "de", "privacy_consent": "on"}
+    )
+    assert response.status_code == 200
+    assert "Bitte prüfen Sie Ihre Angaben" in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_a_tampered_time_stamp_is_not_accepted(client, event):
+    response = valid_post(client, event, started="123:abc")
+    assert response.status_code == 200
+    assert not Registration.objects.exists()
+
+
+def test_too_many_sign_ups_from_one_address_are_slowed_down(client, event):
+    for number in range(10):
+        assert valid_post(client, event, email=f"r{number}@example.org").status_code == 302
+    response = valid_post(client, event, email="r10@example.org", name="Rana Saleh")
+    assert response.status_code == 429
+    assert 'value="Rana Saleh"' in response.content.decode()  # nothing entered is lost
+    assert Registration.objects.count() == 10
+
+
+def test_the_same_form_sent_twice_creates_one_registration_and_shows_it(client, event):
+    url = "/de/events/fachtag/signup/"
+    values = form_values(client, url)
+    data = {**values, "name": "Amal", "email": "amal@example.org", "language": "de", "privacy_consent": "on"}
+    first = client.post(url, data)
+    second = client.post(url, data)
+    assert first["Location"] == second["Location"]
+    assert Registration.objects.count() == 1
+
+
+def test_a_registered_address_gets_a_neutral_answer_and_its_link_by_mail(client, event):
+    valid_post(client, event, email="amal@example.org")
+    response = valid_post(client, event, email="AMAL@example.org")
+    assert response["Location"].endswith("/link/sent/")
+    assert Registration.objects.count() == 1
+    assert OutboxMessage.objects.filter(kind="personal_link", to="amal@example.org").count() == 1
+    unknown = client.post("/de/link/", {"email": "nobody@example.org"})
+    known = client.post("/de/link/", {"email": "amal@example.org"})
+    assert unknown.status_code == known.status_code == 302
+    assert unknown["Location"] == known["Location"]
+
+
+def test_sign_up_post_makes_a_bounded_number_of_queries_whatever_the_registrations(
+    client, event, workshop, monkeypatch
+):
+    monkeypatch.setattr("registrations.views.SIGNUPS_PER_MINUTE", 1000)
+
+    def count(email):
+        with CaptureQueriesContext(connection) as queries:
+            assert valid_post(client, event, workshop, email=email).status_code == 302
+        return len(queries)
+
+    few = count("first@example.org")
+    for number in range(30):
+        valid_post(client, event, workshop, email=f"fill{number}@example.org")
+    assert count("last@example.org") <= few + 2  # waiting list instead of a seat: a constant more
