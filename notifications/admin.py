@@ -6,7 +6,12 @@ from notifications.models import OutboxMessage
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
     list_display = ["kind", "to", "language", "created_at", "sent_at", "failed_at", "attempts"]
-    list_filter = ["kind", "language", ("sent_at", admin.EmptyFieldListFilter), ("failed_at", admin.EmptyFieldListFilter)]
+    list_filter = [
+        "kind",
+        "language",
+        ("sent_at", admin.EmptyFieldListFilter),
+        ("failed_at", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["to", "kind"]
     readonly_fields = [field.name for field in OutboxMessage._meta.fields]
 

@@ -77,6 +77,9 @@ def test_registrations_and_outbox_can_be_looked_up_but_not_edited_in_the_admin(a
     assert detail.status_code == 200
     assert registration.name in detail.content.decode()
     assert admin_client.get("/admin/registrations/registration/add/").status_code == 403
-    assert admin_client.post(f"/admin/registrations/registration/{registration.pk}/change/", {}).status_code == 403
+    assert (
+        admin_client.post(f"/admin/registrations/registration/{registration.pk}/change/", {}).status_code
+        == 403
+    )
     assert Registration.objects.get().status == registration.status
     assert admin_client.get("/admin/notifications/outboxmessage/").status_code == 200
