@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from fachtag.languages import SESSION_LANGUAGE_CODES, session_language_label
 
@@ -322,7 +323,10 @@ class ChildcareGroup(SeatCounterMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return _("%(min)d–%(max)d years") % {"min": self.min_age, "max": self.max_age}
+        return ngettext("%(min)d–%(max)d year", "%(min)d–%(max)d years", self.max_age) % {
+            "min": self.min_age,
+            "max": self.max_age,
+        }
 
     def clean(self):
         errors = {}

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from fachtag.models import ChildcareGroup, Event, TimeSlot, Workshop
 from registrations.choices import INTERPRETING_LANGUAGES
@@ -166,7 +167,7 @@ class Child(models.Model):
         constraints = [models.CheckConstraint(condition=Q(age__lte=17), name="child_age_below_18")]
 
     def __str__(self) -> str:
-        return _("%(age)d years") % {"age": self.age}
+        return ngettext("%(age)d year", "%(age)d years", self.age) % {"age": self.age}
 
 
 class RegistrationLog(models.Model):

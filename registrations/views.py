@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from fachtag.models import Event
 from pages.views import PRIVACY_NOTICE_VERSION
 from registrations import selectors, services
-from registrations.errors import RegistrationError, WorkshopFull
+from registrations.errors import Busy, RegistrationError, WorkshopFull
 from registrations.forms import ChangeWorkshopsForm, ChildcareForm, SignupForm
 from registrations.ratelimit import client_ip, too_many
 from registrations.tokens import CONFIRM_SALT, BadToken, make_token, registration_from_token
@@ -72,6 +72,9 @@ def _register(request, event, form):
             submission_key=data["submission_key"],
             user=request.user if request.user.is_authenticated else None,
         )
+    except Busy as exc:
+        form.add_error(None, exc.message)
+        return _busy(request, event, form)
     except RegistrationError as exc:
         form.add_error(None, exc.message)
         return None
@@ -87,6 +90,13 @@ def my_registrations(request):
         (registration, make_token(registration)) for registration in selectors.registrations_of(request.user)
     ]
     return render(request, "registrations/my_registrations.html", {"registrations": registrations})
+
+
+def _busy(request, event, form):
+    """Too many people at once: her form comes back intact with 'try again' (503, never a 500)."""
+    response = render(request, "registrations/signup.html", {"event": event, "form": form}, status=503)
+    response["Retry-After"] = "5"
+    return response
 
 
 def _prefill(request) -> dict:

@@ -1,6 +1,10 @@
 import os
+import shutil
+from urllib.parse import urlsplit
 
 import pytest
+
+from tests.browser_support import CHROMIUM_ARGS
 
 # Playwright's sync API keeps an event loop running in the main thread; the ORM must still work there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -13,3 +17,34 @@ def _clear_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole run (Playwright allows one sync instance per thread)."""
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium")
+    if not executable:
+        pytest.fail("Chromium is not installed: run `make test`, which installs it.")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh page that records every request going to another origin than the live server."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    own = urlsplit(live_server.url).netloc
+    page.foreign_requests = []
+
+    def record(request):
+        if not request.url.startswith("data:") and urlsplit(request.url).netloc not in ("", own):
+            page.foreign_requests.append(request.url)
+
+    page.on("request", record)
+    yield page
+    context.close()

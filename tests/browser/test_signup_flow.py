@@ -2,7 +2,7 @@ import pytest
 
 from fachtag.models import ChildcareGroup
 from registrations.models import Registration
-from tests.browser.conftest import axe_violations
+from tests.browser_support import axe_violations
 from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -118,3 +118,38 @@ def test_crossed_choices_in_two_slots_never_deadlock_or_overbook():
         assert Booking.objects.filter(workshop=workshop, status="confirmed").count() == 50
     for registration in Registration.objects.all():
         assert registration.bookings.count() == 2  # nothing half-written
+
+
+def test_a_sign_up_that_cannot_get_the_lock_in_time_gets_a_friendly_retry_and_nothing_is_saved(
+    client, monkeypatch
+):
+    """Hold the event row in another connection; the sign-up waits out a short lock timeout and comes back."""
+    import threading as _threading
+
+    from tests.registrations.test_signup_views import valid_post
+
+    monkeypatch.setattr("registrations.services.locking.LOCK_TIMEOUT", "200ms")
+    event = EventFactory(slug="fachtag", capacity=10)
+    locked, release = _threading.Event(), _threading.Event()
+
+    def hold_lock():
+        from django.db import transaction
+
+        with transaction.atomic():
+            Event.objects.select_for_update().get(pk=event.pk)
+            locked.set()
+            release.wait(10)
+        connections.close_all()
+
+    holder = _threading.Thread(target=hold_lock)
+    holder.start()
+    locked.wait(5)
+    try:
+        response = valid_post(client, event, name="Rana Saleh")
+    finally:
+        release.set()
+        holder.join()
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert 'value="Rana Saleh"' in response.content.decode()
+    assert not Registration.objects.exists()
