@@ -162,6 +162,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Fachtag <fachtag@exa
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The office's functional mailbox: organiser of calendar invites, reply address of messages.
 ORGANISER_EMAIL = env.str("ORGANISER_EMAIL", default="migration@example.org")
+ORGANISER_NAME = env.str("ORGANISER_NAME", default="Fachtag – Referat für Migration und Integration")
 # The controller named in the privacy notice, imprint and accessibility statement.
 OFFICE_NAME = env.str("OFFICE_NAME", default="Stadt Leipzig, Referat für Migration und Integration")
 OFFICE_ADDRESS = env.str("OFFICE_ADDRESS", default="Martin-Luther-Ring 4–6, 04109 Leipzig")

@@ -35,6 +35,10 @@ class SeatCounterMixin:
         super().save(*args, **kwargs)
 
 
+def default_reminder_days() -> list[int]:
+    return [7, 1]
+
+
 class EventQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Event.Status.PUBLISHED)
@@ -148,6 +152,11 @@ class Event(SeatCounterMixin, models.Model):
             errors["capacity"] = _("%(taken)d places are already taken; the capacity cannot be lower.") % {
                 "taken": self.seats_taken
             }
+        days = self.reminder_days
+        if not isinstance(days, list) or not all(isinstance(d, int) and 0 < d <= 60 for d in days):
+            errors["reminder_days"] = _(
+                "Enter whole numbers of days from 1 to 60 in square brackets, e.g. [7, 1]."
+            )
         if errors:
             raise ValidationError(errors)
 

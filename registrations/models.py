@@ -56,6 +56,11 @@ class Registration(models.Model):
     privacy_consent_at = models.DateTimeField(_("privacy notice accepted"))
     privacy_notice_version = models.CharField(_("privacy notice version"), max_length=20)
     token_version = models.PositiveSmallIntegerField(default=1, editable=False)
+    reminders_opt_out = models.BooleanField(_("no reminders wanted"), default=False)
+    # Calendar invites: what her calendar holds now (the day and these slots) and the next SEQUENCE.
+    calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
+    calendar_day_sent = models.BooleanField(default=False, editable=False)
+    calendar_slots = models.JSONField(default=list, blank=True, editable=False)
     # Set by the sign-up form when it is first shown: the same form sent twice creates one registration.
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     waitlisted_at = models.DateTimeField(null=True, blank=True)
@@ -204,3 +209,28 @@ class RegistrationLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+
+class MessageText(models.Model):
+    """Wording organisers add to one kind of message for one event (e.g. directions in the reminder)."""
+
+    class Kind(models.TextChoices):
+        CONFIRMED = "registration_confirmed", _("Confirmation")
+        WAITLISTED = "registration_waitlisted", _("Waiting list")
+        OFFER = "offer_made", _("Offer of a place")
+        REMINDER = "reminder", _("Reminder")
+        CANCELLED = "registration_cancelled", _("Cancellation")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="message_texts")
+    kind = models.CharField(_("message"), max_length=40, choices=Kind.choices)
+    text = models.TextField(_("additional text"), max_length=2000)
+
+    class Meta:
+        verbose_name = _("message text")
+        verbose_name_plural = _("message texts")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "kind"], name="one_text_per_event_and_message")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()

@@ -4,7 +4,7 @@ import functools
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,8 +14,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from fachtag.models import Event
+from notifications import calendar as ics
 from pages.views import PRIVACY_NOTICE_VERSION
-from registrations import selectors, services
+from registrations import calendar, selectors, services
 from registrations.errors import Busy, RegistrationError, WorkshopFull
 from registrations.forms import ChangeWorkshopsForm, ChildcareForm, SignupForm
 from registrations.ratelimit import client_ip, too_many
@@ -157,6 +158,15 @@ def _manage_page(request, registration, token, *, just_registered=False):
             "can_change": registration.is_active and registration.event.registration_state() == "open",
         },
     )
+
+
+@private_link
+def calendar_file(request, registration, token):
+    """Her calendar entries as a plain .ics file (no METHOD: an import, not an invitation)."""
+    content = ics.build(calendar.current_entries(registration), method=None)
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="fachtag.ics"'
+    return response
 
 
 @require_POST

@@ -7,14 +7,22 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from notifications import outbox
-from registrations.models import Registration, RegistrationLog
+from registrations import calendar
+from registrations.models import MessageText, Registration, RegistrationLog
 from registrations.tokens import CONFIRM_SALT, make_token
 
 
 def registration_message(registration: Registration, kind: str, cause: RegistrationLog) -> None:
-    """Queue message `kind` for her, once per state change (the log entry that caused it is the version)."""
+    """Queue message `kind` for her, once per state change (the log entry that caused it is the version).
+
+    Messages about her bookings carry a calendar invite that updates (or cancels) her calendar entries.
+    """
     with translation.override(registration.language):
-        context = message_context(registration)
+        context = message_context(registration, kind)
+        if kind in calendar.INVITE_KINDS and (
+            invite := calendar.invite_update(registration, registration.language)
+        ):
+            context["calendar"] = invite
     outbox.enqueue(
         key=f"registration:{registration.uuid.hex}:{kind}:{cause.pk}",
         kind=kind,
@@ -24,7 +32,7 @@ def registration_message(registration: Registration, kind: str, cause: Registrat
     )
 
 
-def message_context(registration: Registration) -> dict:
+def message_context(registration: Registration, kind: str) -> dict:
     event = registration.event
     local = timezone.localtime
     context = {
@@ -48,6 +56,7 @@ def message_context(registration: Registration) -> dict:
             ).select_related("workshop", "slot")
         ],
         "children": registration.children.count(),
+        "event_text": _event_text(event, kind),
     }
     deadline = registration.offer_expires_at
     if deadline:
@@ -61,3 +70,9 @@ def message_context(registration: Registration) -> dict:
             "registrations:confirm_email", kwargs={"token": make_token(registration, salt=CONFIRM_SALT)}
         )
     return context
+
+
+def _event_text(event, kind: str) -> str:
+    """What organisers added to this kind of message for this event, in the active language."""
+    text = MessageText.objects.filter(event=event, kind=kind).first()
+    return text.text if text else ""
