@@ -100,6 +100,12 @@ class Event(SeatCounterMixin, models.Model):
     email_confirmation_hours = models.PositiveSmallIntegerField(
         _("time to confirm the e-mail (hours)"), default=24
     )
+    reminder_days = models.JSONField(
+        _("reminders (days before)"),
+        default=default_reminder_days,
+        blank=True,
+        help_text=_("Days before the event on which participants are reminded, e.g. [7, 1]."),
+    )
     retention_days = models.PositiveSmallIntegerField(
         _("retention period (days)"),
         default=90,
