@@ -148,6 +148,7 @@ CELERY_BEAT_SCHEDULE = {
     "expire-offers": {"task": "registrations.tasks.expire_offers", "schedule": 60.0},
     "release-unconfirmed": {"task": "registrations.tasks.release_unconfirmed", "schedule": 300.0},
     "promote-waiting-lists": {"task": "registrations.tasks.promote_waiting_lists", "schedule": 300.0},
+    "send-due-reminders": {"task": "registrations.tasks.send_due_reminders", "schedule": 300.0},
     "send-unsent-messages": {"task": "notifications.tasks.send_unsent_messages", "schedule": 120.0},
 }
 

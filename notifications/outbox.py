@@ -1,9 +1,15 @@
-"""Writing to the outbox and sending from it: each message leaves once."""
+"""Writing to the outbox and sending from it: each message leaves once.
+
+Sending claims the row first (a conditional UPDATE only one worker can win), sends outside any
+transaction, then marks it sent. Transient SMTP trouble releases the claim for a later attempt with
+back-off; a permanent refusal (5xx) or too many attempts marks the message failed, for organisers to see.
+"""
 
 import logging
 from datetime import timedelta
-from smtplib import SMTPException
+from smtplib import SMTPException, SMTPRecipientsRefused, SMTPResponseException
 
+from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -13,6 +19,8 @@ from notifications.rendering import render
 logger = logging.getLogger(__name__)
 TRANSIENT_ERRORS = (SMTPException, ConnectionError, TimeoutError, OSError)
 STALE_CLAIM = timedelta(minutes=15)
+MAX_ATTEMPTS = 8
+BATCH_SIZE = 100
 
 
 def enqueue(*, key: str, kind: str, to: str, language: str, context: dict) -> OutboxMessage | None:
@@ -32,6 +40,23 @@ def enqueue(*, key: str, kind: str, to: str, language: str, context: dict) -> Ou
     return message
 
 
+def enqueue_many(messages: list[OutboxMessage]) -> list[int]:
+    """Write many messages at once (keys already present are skipped); after commit they are sent in
+    batches, each over one SMTP connection. Returns the ids written now."""
+    keys = [message.key for message in messages]
+    existing = set(OutboxMessage.objects.filter(key__in=keys).values_list("key", flat=True))
+    OutboxMessage.objects.bulk_create([m for m in messages if m.key not in existing], ignore_conflicts=True)
+    ids = list(
+        OutboxMessage.objects.filter(key__in=[k for k in keys if k not in existing]).values_list(
+            "pk", flat=True
+        )
+    )
+    for start in range(0, len(ids), BATCH_SIZE):
+        chunk = ids[start : start + BATCH_SIZE]
+        transaction.on_commit(lambda chunk=chunk: _queue_batch(chunk))
+    return ids
+
+
 def _queue(message_id: int) -> None:
     from notifications.tasks import send_message
 
@@ -41,36 +66,90 @@ def _queue(message_id: int) -> None:
         logger.warning("Could not queue outbox message %s; the sweep will send it", message_id, exc_info=True)
 
 
-def send_once(*, message_id: int, connection=None) -> str:
-    """Send one message unless it was sent or is being sent. Safe to run any number of times."""
+def _queue_batch(message_ids: list[int]) -> None:
+    from notifications.tasks import send_batch
+
+    try:
+        send_batch.delay(message_ids)
+    except Exception:
+        logger.warning("Could not queue a batch of %d messages; the sweep will send them", len(message_ids))
+
+
+def _claim(message_id: int) -> OutboxMessage | None:
     now = timezone.now()
     claimed = OutboxMessage.objects.filter(
         pk=message_id, sent_at=None, failed_at=None, claimed_at=None
     ).update(claimed_at=now)
-    if not claimed:
+    return OutboxMessage.objects.get(pk=message_id) if claimed else None
+
+
+def is_permanent(error: Exception) -> bool:
+    """5xx answers are final (unknown mailbox, refused address); 4xx and lost connections are worth a retry."""
+    if isinstance(error, SMTPRecipientsRefused):
+        return all(code >= 500 for code, _message in error.recipients.values())
+    return isinstance(error, SMTPResponseException) and error.smtp_code >= 500
+
+
+def send_once(*, message_id: int, connection=None) -> str:
+    """Send one message unless it was sent, failed or is being sent. Safe to run any number of times.
+
+    Returns "sent", "skipped" or "failed"; raises the SMTP error after releasing the claim when a later
+    attempt may succeed.
+    """
+    message = _claim(message_id)
+    if message is None:
         return "skipped"
-    message = OutboxMessage.objects.get(pk=message_id)
+    attempts = message.attempts + 1
     try:
         render(message.kind, language=message.language, to=message.to, context=message.context).send_with(
             connection
         )
     except TRANSIENT_ERRORS as exc:
+        if is_permanent(exc) or attempts >= MAX_ATTEMPTS:
+            _mark_failed(message_id, attempts, exc)
+            return "failed"
         OutboxMessage.objects.filter(pk=message_id).update(
-            claimed_at=None, attempts=message.attempts + 1, last_error=str(exc)[:1000]
+            claimed_at=None,
+            attempts=attempts,
+            last_error=str(exc)[:1000],
+            next_attempt_at=timezone.now() + backoff(attempts),
         )
         raise
-    OutboxMessage.objects.filter(pk=message_id).update(sent_at=timezone.now(), attempts=message.attempts + 1)
+    OutboxMessage.objects.filter(pk=message_id).update(sent_at=timezone.now(), attempts=attempts)
     return "sent"
 
 
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min … at most 10 min: well below the broker's visibility timeout."""
+    return timedelta(seconds=min(30 * 2 ** (attempts - 1), 600))
+
+
+def _mark_failed(message_id: int, attempts: int, error: Exception) -> None:
+    logger.error("Outbox message %s failed for good: %s", message_id, error)
+    OutboxMessage.objects.filter(pk=message_id).update(
+        failed_at=timezone.now(), claimed_at=None, attempts=attempts, last_error=str(error)[:1000]
+    )
+
+
+def send_batch(*, message_ids: list[int]) -> dict:
+    """Send many messages over one SMTP connection. A transient error stops the batch and is raised, so
+    the task is retried; what was sent stays sent, what was not is sent by the retry (or the sweep)."""
+    counts = {"sent": 0, "skipped": 0, "failed": 0}
+    with get_connection() as connection:
+        for message_id in message_ids:
+            counts[send_once(message_id=message_id, connection=connection)] += 1
+    return counts
+
+
 def unsent_ids(*, now=None) -> list[int]:
-    """Messages waiting to go out: never claimed, or claimed by a worker that died long ago."""
+    """Messages waiting to go out: never claimed or released after a pause, or claimed by a worker that died."""
     now = now or timezone.now()
     OutboxMessage.objects.filter(sent_at=None, failed_at=None, claimed_at__lt=now - STALE_CLAIM).update(
         claimed_at=None
     )
     return list(
         OutboxMessage.objects.filter(sent_at=None, failed_at=None, claimed_at=None)
+        .exclude(next_attempt_at__gt=now)
         .order_by("pk")
-        .values_list("pk", flat=True)[:1000]
+        .values_list("pk", flat=True)[:5000]
     )

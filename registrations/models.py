@@ -57,6 +57,8 @@ class Registration(models.Model):
     privacy_notice_version = models.CharField(_("privacy notice version"), max_length=20)
     token_version = models.PositiveSmallIntegerField(default=1, editable=False)
     reminders_opt_out = models.BooleanField(_("no reminders wanted"), default=False)
+    # The reminder last written for her (days before the event): reminders are chosen by this state.
+    last_reminder_days = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     # Calendar invites: what her calendar holds now (the day and these slots) and the next SEQUENCE.
     calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
     calendar_day_sent = models.BooleanField(default=False, editable=False)

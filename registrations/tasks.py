@@ -22,3 +22,9 @@ def release_unconfirmed() -> int:
 def promote_waiting_lists() -> None:
     """Places freed outside the services (a capacity raised in the admin) are offered to the waiting lists."""
     services.promote_all(now=timezone.now())
+
+
+@shared_task
+def send_due_reminders() -> int:
+    """Reminders before the event, one per person and reminder (idempotent: chosen by state)."""
+    return services.send_due_reminders(now=timezone.now())

@@ -6,6 +6,7 @@ from registrations.models import Registration
 
 MANAGE_SALT = "registrations.manage"
 CONFIRM_SALT = "registrations.confirm-email"
+UNSUBSCRIBE_SALT = "registrations.unsubscribe"
 
 
 class BadToken(Exception):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("r/<str:token>/cancel/", views.cancel, name="cancel"),
     path("r/<str:token>/workshops/", views.change_workshops, name="change_workshops"),
     path("r/<str:token>/childcare/", views.change_childcare, name="change_childcare"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("confirm/<str:token>/", views.confirm_email_entry, name="confirm_email"),
     path("my/", views.my_registrations, name="mine"),
     path("link/", views.resend_link, name="resend_link"),

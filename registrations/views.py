@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from fachtag.models import Event
@@ -20,7 +21,7 @@ from registrations import calendar, selectors, services
 from registrations.errors import Busy, RegistrationError, WorkshopFull
 from registrations.forms import ChangeWorkshopsForm, ChildcareForm, SignupForm
 from registrations.ratelimit import client_ip, too_many
-from registrations.tokens import CONFIRM_SALT, BadToken, make_token, registration_from_token
+from registrations.tokens import CONFIRM_SALT, UNSUBSCRIBE_SALT, BadToken, make_token, registration_from_token
 
 SIGNUPS_PER_MINUTE = 10
 LINK_REQUESTS_PER_MINUTE = 5
@@ -268,6 +269,19 @@ def change_childcare(request, registration, token):
     return render(
         request, "registrations/childcare.html", {"form": form, "registration": registration, "token": token}
     )
+
+
+@csrf_exempt  # RFC 8058: mail clients post without a session; it only switches reminders off
+def unsubscribe(request, token: str):
+    """GET shows a button (link scanners change nothing); POST, also one-click from the mail client, stops reminders."""
+    try:
+        registration = registration_from_token(token, salt=UNSUBSCRIBE_SALT)
+    except BadToken:
+        return render(request, "registrations/link_invalid.html", status=404)
+    if request.method == "POST":
+        services.stop_reminders(registration_id=registration.pk)
+        return render(request, "registrations/unsubscribed.html", {"registration": registration})
+    return render(request, "registrations/unsubscribe.html", {"registration": registration})
 
 
 class ResendLinkForm(forms.Form):

@@ -1,5 +1,6 @@
 """Every state change of a registration goes through one of these functions."""
 
+from registrations.services.reminders import send_due_reminders, stop_reminders
 from registrations.services.selfservice import (
     attach_to_account,
     cancel,
@@ -30,5 +31,7 @@ __all__ = [
     "register",
     "release_unconfirmed",
     "resend_links",
+    "send_due_reminders",
+    "stop_reminders",
     "update_childcare",
 ]

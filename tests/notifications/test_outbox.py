@@ -87,3 +87,56 @@ def test_registration_messages_render_in_the_recipients_language(language):
     assert ('dir="rtl"' in rendered.html) == (language == "ar")
     assert ("يوم العمل" if language == "ar" else "Fachtag Arbeit") in rendered.subject
     assert "/r/" in rendered.text
+
+
+def test_a_refused_address_fails_for_good_without_retry(mailoutbox):
+    from smtplib import SMTPRecipientsRefused
+
+    created = message()
+    refused = SMTPRecipientsRefused({"amal@example.org": (550, b"no such user")})
+    with mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", side_effect=refused):
+        assert outbox.send_once(message_id=created.pk) == "failed"
+    created.refresh_from_db()
+    assert created.failed_at and "no such user" in created.last_error
+    assert outbox.send_once(message_id=created.pk) == "skipped"
+    assert outbox.unsent_ids() == []
+    assert mailoutbox == []
+
+
+def test_a_temporary_refusal_waits_for_its_back_off_and_gives_up_after_the_limit(time_machine):
+    from smtplib import SMTPResponseException
+
+    from django.utils import timezone
+
+    time_machine.move_to(timezone.now(), tick=False)
+    created = message()
+    busy = SMTPResponseException(421, b"try later")
+    with mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", side_effect=busy):
+        with pytest.raises(SMTPResponseException):
+            outbox.send_once(message_id=created.pk)
+        assert outbox.unsent_ids() == []  # not before its back-off
+        time_machine.shift(outbox.backoff(1))
+        assert outbox.unsent_ids() == [created.pk]
+        for _ in range(outbox.MAX_ATTEMPTS - 2):
+            with pytest.raises(SMTPResponseException):
+                outbox.send_once(message_id=created.pk)
+        assert outbox.send_once(message_id=created.pk) == "failed"
+    created.refresh_from_db()
+    assert created.attempts == outbox.MAX_ATTEMPTS and created.failed_at
+
+
+def test_backoff_grows_and_stays_far_below_the_visibility_timeout():
+    from django.conf import settings
+
+    delays = [outbox.backoff(n).total_seconds() for n in range(1, outbox.MAX_ATTEMPTS + 1)]
+    assert delays == sorted(delays) and delays[0] == 30
+    assert max(delays) * 2 < settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+
+
+def test_celery_settings_make_a_killed_worker_redeliver_instead_of_losing_tasks():
+    from django.conf import settings
+
+    assert settings.CELERY_TASK_ACKS_LATE is True
+    assert settings.CELERY_TASK_REJECT_ON_WORKER_LOST is True
+    assert settings.CELERY_WORKER_PREFETCH_MULTIPLIER == 1
+    assert settings.CELERY_TASK_TIME_LIMIT < settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
