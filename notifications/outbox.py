@@ -6,6 +6,7 @@ back-off; a permanent refusal (5xx) or too many attempts marks the message faile
 """
 
 import logging
+import random
 from datetime import timedelta
 from smtplib import SMTPException, SMTPRecipientsRefused, SMTPResponseException
 
@@ -122,6 +123,15 @@ def send_once(*, message_id: int, connection=None) -> str:
 def backoff(attempts: int) -> timedelta:
     """30 s, 1 min, 2 min … at most 10 min: well below the broker's visibility timeout."""
     return timedelta(seconds=min(30 * 2 ** (attempts - 1), 600))
+
+
+def seconds_until_retry(message_ids: list[int]) -> float:
+    """When a retry of these messages may run: the earliest recorded next attempt, plus a little jitter
+    so that many failed sends do not hit the mail server again in the same second."""
+    pending = OutboxMessage.objects.filter(pk__in=message_ids, sent_at=None, failed_at=None)
+    times = [t for t in pending.values_list("next_attempt_at", flat=True) if t]
+    wait = max((min(times) - timezone.now()).total_seconds(), 0) if times else 0
+    return wait + random.uniform(0, min(wait * 0.2, 30))  # noqa: S311 - jitter, not security
 
 
 def _mark_failed(message_id: int, attempts: int, error: Exception) -> None:

@@ -1,34 +1,30 @@
-"""Celery tasks: small, by id, safe to run twice (the outbox claim makes "once" true)."""
+"""Celery tasks: small, by id, safe to run twice (the outbox claim makes "once" true).
+
+Retries follow the back-off the outbox recorded for the message (exponential with jitter, at most
+10 minutes, far below the broker's visibility timeout); the sweep respects the same time.
+"""
 
 from celery import shared_task
 
 from notifications import outbox
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=outbox.TRANSIENT_ERRORS,
-    retry_backoff=30,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=outbox.MAX_ATTEMPTS,
-)
-def send_message(message_id: int) -> str:
+@shared_task(bind=True, acks_late=True, max_retries=outbox.MAX_ATTEMPTS)
+def send_message(self, message_id: int) -> str:
     """Send one outbox message."""
-    return outbox.send_once(message_id=message_id)
+    try:
+        return outbox.send_once(message_id=message_id)
+    except outbox.TRANSIENT_ERRORS as exc:
+        raise self.retry(exc=exc, countdown=outbox.seconds_until_retry([message_id])) from exc
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=outbox.TRANSIENT_ERRORS,
-    retry_backoff=30,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=outbox.MAX_ATTEMPTS,
-)
-def send_batch(message_ids: list[int]) -> dict:
+@shared_task(bind=True, acks_late=True, max_retries=outbox.MAX_ATTEMPTS)
+def send_batch(self, message_ids: list[int]) -> dict:
     """Send a batch (e.g. reminders) over one SMTP connection."""
-    return outbox.send_batch(message_ids=message_ids)
+    try:
+        return outbox.send_batch(message_ids=message_ids)
+    except outbox.TRANSIENT_ERRORS as exc:
+        raise self.retry(exc=exc, countdown=outbox.seconds_until_retry(message_ids)) from exc
 
 
 @shared_task

@@ -1,6 +1,10 @@
 """A fixed-window rate limit in the shared cache (Redis in production)."""
 
+import logging
+
 from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
 
 
 def client_ip(request) -> str:
@@ -10,11 +14,18 @@ def client_ip(request) -> str:
 
 
 def too_many(scope: str, key: str, *, limit: int, window: int = 60) -> bool:
-    """Count one attempt for (scope, key); True once more than `limit` were made in the current window."""
+    """Count one attempt for (scope, key); True once more than `limit` were made in the current window.
+
+    If the cache is unreachable the limit is not applied: a Redis outage must not stop sign-ups.
+    """
     cache_key = f"ratelimit:{scope}:{key}"
-    cache.add(cache_key, 0, timeout=window)
     try:
-        return cache.incr(cache_key) > limit
-    except ValueError:  # the key expired between add and incr
-        cache.set(cache_key, 1, timeout=window)
+        cache.add(cache_key, 0, timeout=window)
+        try:
+            return cache.incr(cache_key) > limit
+        except ValueError:  # the key expired between add and incr
+            cache.set(cache_key, 1, timeout=window)
+            return False
+    except Exception:  # noqa: BLE001 - any cache failure: let the person through
+        logger.warning("Rate limit %s not applied: the cache is unreachable", scope)
         return False

@@ -139,11 +139,45 @@ def wait_for_redis(port: int, timeout: float = 10.0) -> None:
     raise RuntimeError(f"redis-server on port {port} did not answer PING")
 
 
-def stop_redis() -> None:
-    process, base, _port = _started.pop("redis")
+def stop_redis(*, keep_dir: bool = False) -> None:
+    process, base, port = _started.pop("redis")
     process.terminate()
     process.wait(timeout=10)
-    shutil.rmtree(base, ignore_errors=True)
+    if keep_dir:
+        _started["redis-stopped"] = (base, port)
+    else:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def redis_outage():
+    """Stop the test Redis now; call the returned function to start it again on the same port (outage drills)."""
+    stop_redis(keep_dir=True)
+
+    def restart() -> None:
+        base, port = _started.pop("redis-stopped")
+        process = subprocess.Popen(
+            [
+                shutil.which("redis-server"),
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(base),
+                "--maxmemory-policy",
+                "noeviction",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        _started["redis"] = (process, base, port)
+        wait_for_redis(port)
+
+    return restart
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -159,5 +193,7 @@ def pytest_load_initial_conftests(early_config, parser, args):
 def pytest_unconfigure(config):
     if "redis" in _started:
         stop_redis()
+    if "redis-stopped" in _started:
+        shutil.rmtree(_started.pop("redis-stopped")[0], ignore_errors=True)
     if "pg" in _started:
         stop_postgres()

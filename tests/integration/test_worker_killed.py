@@ -1,0 +1,91 @@
+"""A worker killed with SIGKILL in the middle of a batch: after a restart every mail arrives exactly once."""
+
+import os
+import signal
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from notifications import outbox
+from notifications.models import OutboxMessage
+from notifications.tasks import send_batch
+from registrations import services
+from tests.factories import EventFactory
+from tests.integration.conftest import wait_until
+from tests.registrations.helpers import sign_up
+
+pytestmark = pytest.mark.django_db(transaction=True)
+ROOT = Path(__file__).resolve().parents[2]
+PEOPLE = 150
+
+
+def start_worker(smtp_port: int) -> subprocess.Popen:
+    """A real `celery -A config worker` process on the test database, Redis and SMTP server."""
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings_test",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+    }
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "--without-mingle",
+            "--without-gossip",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def test_a_worker_killed_mid_batch_leaves_nothing_sent_twice_and_nothing_unsent(smtp_sink):
+    event = EventFactory(capacity=PEOPLE, starts_at=timezone.now() + timedelta(days=10))
+    people = [sign_up(event, email=f"k{n}@example.org") for n in range(PEOPLE)]
+    services.send_due_reminders(now=event.starts_at - timedelta(days=1))
+    total = OutboxMessage.objects.count()
+    assert total == 2 * PEOPLE  # a confirmation and a reminder each
+
+    smtp_sink.hold_at = total // 2  # the worker will be in the middle of an SMTP conversation
+    first = start_worker(smtp_sink.port)
+    try:
+        assert smtp_sink.holding.wait(60), "the worker never got half way"
+        first.send_signal(signal.SIGKILL)
+        first.wait(10)
+    finally:
+        smtp_sink.release.set()
+        if first.poll() is None:
+            first.kill()
+
+    second = start_worker(smtp_sink.port)
+    try:
+        # The sweep re-opens the claim of the killed worker once it is stale, and queues what is unsent.
+        later = timezone.now() + outbox.STALE_CLAIM + timedelta(minutes=1)
+        assert wait_until(lambda: OutboxMessage.objects.filter(sent_at=None).count() <= 1, timeout=90)
+        for start in range(0, total, outbox.BATCH_SIZE):
+            ids = outbox.unsent_ids(now=later)[start : start + outbox.BATCH_SIZE]
+            if ids:
+                send_batch.delay(ids)
+        assert wait_until(lambda: not OutboxMessage.objects.filter(sent_at=None).exists(), timeout=60)
+    finally:
+        second.terminate()
+        second.wait(20)
+
+    received = sorted((m["To"], "List-Unsubscribe" in m) for m in smtp_sink.messages)
+    expected = sorted([(p.email, False) for p in people] + [(p.email, True) for p in people])
+    assert received == expected
