@@ -5,7 +5,7 @@ from notifications.models import OutboxMessage
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
-    list_display = ["kind", "to", "language", "created_at", "sent_at", "failed_at", "attempts"]
+    list_display = ["kind", "to", "language", "created_at", "sent_at", "failed_at", "attempts", "last_error"]
     list_filter = [
         "kind",
         "language",

@@ -1,9 +1,15 @@
 """Registrations in the admin are for looking up only: every change goes through registrations.services,
 which keeps the seat counters and waiting lists right (the staff area of the organisers' issue acts on them)."""
 
+from django.conf import settings
 from django.contrib import admin
+from django.utils import timezone
+from modeltranslation.admin import TranslationTabularInline
 
-from registrations.models import Booking, Child, Registration, RegistrationLog
+from fachtag import admin as fachtag_admin
+from fachtag.models import Event, TimeSlot, Workshop
+from registrations import services
+from registrations.models import Booking, Child, MessageText, Registration, RegistrationLog
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -52,3 +58,53 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# The programme's admin, plus: organisers' changes reach the people booked (messages and calendars).
+admin.site.unregister(Workshop)
+admin.site.unregister(TimeSlot)
+admin.site.unregister(Event)
+
+NOTIFY_FIELDS = {"room", "slot", "title", *(f"title_{code}" for code, _name in settings.LANGUAGES)}
+
+
+def tell_people_booked(request, workshop: Workshop, changed: list[str]) -> None:
+    """After an organiser saved a workshop: a cancellation or a change of time, room or title is announced."""
+    if "status" in changed and workshop.is_cancelled:
+        services.cancel_workshop(workshop_id=workshop.pk, now=timezone.now(), actor=request.user)
+    elif NOTIFY_FIELDS & set(changed):
+        services.workshop_changed(workshop_id=workshop.pk, actor=request.user)
+
+
+@admin.register(Workshop)
+class WorkshopAdmin(fachtag_admin.WorkshopAdmin):
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            tell_people_booked(request, obj, form.changed_data)
+
+
+@admin.register(TimeSlot)
+class TimeSlotAdmin(fachtag_admin.TimeSlotAdmin):
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and {"starts_at", "ends_at"} & set(form.changed_data):
+            for workshop_id in obj.workshops.values_list("pk", flat=True):
+                services.workshop_changed(workshop_id=workshop_id, actor=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        changed = [(f.instance, f.changed_data) for f in formset.forms if f.instance.pk and f.has_changed()]
+        super().save_formset(request, form, formset, change)
+        for workshop, fields in changed:
+            if isinstance(workshop, Workshop):
+                tell_people_booked(request, workshop, fields)
+
+
+class MessageTextInline(TranslationTabularInline):
+    model = MessageText
+    extra = 0
+
+
+@admin.register(Event)
+class EventAdmin(fachtag_admin.EventAdmin):
+    inlines = [*fachtag_admin.EventAdmin.inlines, MessageTextInline]

@@ -21,6 +21,7 @@ INVITE_KINDS = {
     "registration_cancelled",
     "offer_expired",
     "workshop_changed",
+    "workshop_cancelled",
 }
 
 

@@ -94,13 +94,12 @@ def stop_postgres() -> None:
     shutil.rmtree(base, ignore_errors=True)
 
 
-def start_redis() -> str:
+def _redis_server(base: Path, port: int) -> subprocess.Popen:
     binary = shutil.which("redis-server")
     if not binary:
         raise pytest.UsageError(
             "Redis is not installed (no redis-server). Run `make test`, which installs it."
         )
-    base, port = Path(tempfile.mkdtemp(prefix="fachtag-redis-")), _free_port()
     process = subprocess.Popen(
         [
             binary,
@@ -122,6 +121,12 @@ def start_redis() -> str:
     )
     _started["redis"] = (process, base, port)
     wait_for_redis(port)
+    return process
+
+
+def start_redis() -> str:
+    base, port = Path(tempfile.mkdtemp(prefix="fachtag-redis-")), _free_port()
+    _redis_server(base, port)
     return f"redis://127.0.0.1:{port}/0"
 
 

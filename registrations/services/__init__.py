@@ -1,5 +1,6 @@
 """Every state change of a registration goes through one of these functions."""
 
+from registrations.services.programme import cancel_workshop, workshop_changed
 from registrations.services.reminders import send_due_reminders, stop_reminders
 from registrations.services.selfservice import (
     attach_to_account,
@@ -23,6 +24,7 @@ __all__ = [
     "attach_to_account",
     "cancel",
     "cancel_booking",
+    "cancel_workshop",
     "change_workshop",
     "change_workshops",
     "confirm_email",
@@ -34,4 +36,5 @@ __all__ = [
     "send_due_reminders",
     "stop_reminders",
     "update_childcare",
+    "workshop_changed",
 ]
