@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "registrations",
     "notifications",
     "pages",
+    "mediators",
 ]
 
 MIDDLEWARE = [
@@ -151,6 +152,7 @@ CELERY_BEAT_SCHEDULE = {
     "release-unconfirmed": {"task": "registrations.tasks.release_unconfirmed", "schedule": 300.0},
     "promote-waiting-lists": {"task": "registrations.tasks.promote_waiting_lists", "schedule": 300.0},
     "send-due-reminders": {"task": "registrations.tasks.send_due_reminders", "schedule": 300.0},
+    "send-session-reminders": {"task": "mediators.tasks.send_session_reminders", "schedule": 900.0},
     "send-unsent-messages": {"task": "notifications.tasks.send_unsent_messages", "schedule": 120.0},
 }
 
@@ -244,4 +246,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # PDF rendering is chatty at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -6,10 +6,13 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
+    # Staff pages speak German (or the browser's language), without a language prefix.
+    path("staff/mediators/", include("mediators.staff_urls")),
 ]
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("registrations.urls")),
+    path("", include("mediators.urls")),
     path("", include("pages.urls")),
     path("", include("fachtag.urls")),
     prefix_default_language=True,

@@ -81,6 +81,7 @@ class EventAdmin(TranslationAdmin):
                 )
             },
         ),
+        (_("Training series"), {"fields": ("min_sessions_for_certificate",)}),
         (_("Privacy"), {"fields": ("retention_days",)}),
     )
 

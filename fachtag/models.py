@@ -106,6 +106,14 @@ class Event(SeatCounterMixin, models.Model):
         blank=True,
         help_text=_("Days before the event on which participants are reminded, e.g. [7, 1]."),
     )
+    min_sessions_for_certificate = models.PositiveSmallIntegerField(
+        _("sessions needed for a certificate"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Training series: attended sessions that earn a certificate of participation, e.g. 5 of 6."
+        ),
+    )
     retention_days = models.PositiveSmallIntegerField(
         _("retention period (days)"),
         default=90,

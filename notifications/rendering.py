@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.module_loading import import_string
 
 from notifications import calendar as ics
 
@@ -18,6 +19,7 @@ class RenderedMessage:
     to: str
     calendar: dict | None = None
     headers: dict = field(default_factory=dict)
+    attachments: list = field(default_factory=list)
 
     def as_email(self) -> EmailMultiAlternatives:
         message = EmailMultiAlternatives(
@@ -31,6 +33,8 @@ class RenderedMessage:
         message.attach_alternative(self.html, "text/html")
         if self.calendar:
             self._attach_calendar(message)
+        for filename, content, mimetype in self.attachments:
+            message.attach(filename, content, mimetype)
         return message
 
     def _attach_calendar(self, message: EmailMultiAlternatives) -> None:
@@ -67,6 +71,8 @@ class RenderedMessage:
 
 
 def render(kind: str, *, language: str, to: str, context: dict) -> RenderedMessage:
+    """Subject, text and HTML in her language; attachments come from the factories the context names
+    (dotted paths with keyword arguments, e.g. a certificate PDF), made at sending time."""
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE  # German is the fallback of every message
     with translation.override(language):
@@ -84,6 +90,9 @@ def render(kind: str, *, language: str, to: str, context: dict) -> RenderedMessa
             to=to,
             calendar=context.get("calendar"),
             headers=_headers(context),
+            attachments=[
+                import_string(spec["factory"])(**spec["kwargs"]) for spec in context.get("attachments", [])
+            ],
         )
 
 

@@ -8,6 +8,7 @@ from modeltranslation.admin import TranslationTabularInline
 
 from fachtag import admin as fachtag_admin
 from fachtag.models import Event, TimeSlot, Workshop
+from mediators import services as mediator_services
 from registrations import services
 from registrations.models import Booking, Child, MessageText, Registration, RegistrationLog
 
@@ -69,7 +70,12 @@ NOTIFY_FIELDS = {"room", "slot", "title", *(f"title_{code}" for code, _name in s
 
 
 def tell_people_booked(request, workshop: Workshop, changed: list[str]) -> None:
-    """After an organiser saved a workshop: a cancellation or a change of time, room or title is announced."""
+    """After an organiser saved a workshop: a cancellation or a change of time, room or title is announced
+    (to participants of a Fachtag, or to the mediators enrolled in a training series)."""
+    if workshop.slot.event.kind == Event.Kind.TRAINING:
+        if ("status" in changed) or NOTIFY_FIELDS & set(changed):
+            mediator_services.session_changed(session_id=workshop.pk)
+        return
     if "status" in changed and workshop.is_cancelled:
         services.cancel_workshop(workshop_id=workshop.pk, now=timezone.now(), actor=request.user)
     elif NOTIFY_FIELDS & set(changed):
@@ -89,8 +95,8 @@ class TimeSlotAdmin(fachtag_admin.TimeSlotAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and {"starts_at", "ends_at"} & set(form.changed_data):
-            for workshop_id in obj.workshops.values_list("pk", flat=True):
-                services.workshop_changed(workshop_id=workshop_id, actor=request.user)
+            for workshop in obj.workshops.all():
+                tell_people_booked(request, workshop, ["slot"])
 
     def save_formset(self, request, form, formset, change):
         changed = [(f.instance, f.changed_data) for f in formset.forms if f.instance.pk and f.has_changed()]

@@ -24,6 +24,11 @@ CONTEXT = {
     "offer_deadline": "12.03.2027, 09:00",
     "unsubscribe_path": "/unsubscribe/x/",
     "days": 7,
+    "portal_path": "/my/trainings/",
+    "invitation_path": "/mediators/invitation/x/",
+    "session_title": "Rolle und Schweigepflicht",
+    "session_when": "11.03.2027, 16:00–19:00",
+    "sessions": [{"when": "11.03.2027, 16:00–19:00", "title": "Rolle", "cancelled": False}],
     "bookings": [{"time": "10:30–12:00", "title": "Jobsuche", "status_label": "x"}],
 }
 
@@ -47,7 +52,8 @@ def test_each_kind_is_translated_into_every_language(kind):
         bidi = get_language_info(code)["bidi"]
         assert f'lang="{code}"' in message.html
         assert ('dir="rtl"' in message.html) == bidi
-        assert "/r/x/" in message.text  # every message carries her personal link
+        # Every message carries her way back: the personal link, the portal or the invitation.
+        assert any(path in message.text for path in ("/r/x/", "/my/trainings/", "/mediators/invitation/x/"))
 
 
 def test_an_unknown_language_falls_back_to_german():

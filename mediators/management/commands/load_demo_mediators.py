@@ -1,0 +1,44 @@
+"""Demo mediators with a login, enrolled in the demo training series. Safe to run any number of times."""
+
+import secrets
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from fachtag.models import Event
+from mediators import services
+from mediators.models import MediatorProfile
+
+DEMO = [
+    ("samira.nouri@example.org", "Samira", "Nouri", "ar", ["ar", "de"]),
+    ("olena.kovalenko@example.org", "Olena", "Kovalenko", "uk", ["uk", "ru", "de"]),
+    ("farid.ahmadi@example.org", "Farid", "Ahmadi", "fa", ["fa", "prs", "de"]),
+]
+
+
+class Command(BaseCommand):
+    help = "Create three demo mediators and enrol them in the demo training series."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        password = secrets.token_urlsafe(12)
+        for email, first, last, language, languages in DEMO:
+            user, _ = get_user_model().objects.get_or_create(email=email)
+            user.first_name, user.last_name = first, last
+            user.set_password(password)
+            user.save()
+            EmailAddress.objects.update_or_create(
+                user=user, email=email, defaults={"verified": True, "primary": True}
+            )
+            MediatorProfile.objects.update_or_create(
+                user=user, defaults={"language": language, "languages": languages}
+            )
+        for event in Event.objects.filter(kind=Event.Kind.TRAINING, status=Event.Status.PUBLISHED):
+            if not event.min_sessions_for_certificate:
+                Event.objects.filter(pk=event.pk).update(min_sessions_for_certificate=5)
+            services.enrol(event_id=event.pk)
+        self.stdout.write(
+            f"Mediator logins (/de/accounts/login/, then /de/my/trainings/): {DEMO[0][0]} … / {password}"
+        )

@@ -1,0 +1,213 @@
+"""The mediators' portal ("My trainings") and the organisers' pages for the pool and training series."""
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fachtag.models import Event
+from mediators import calendar, certificates, services
+from mediators.forms import EnrolForm, InviteForm, ProfileForm, ReplyForm
+from mediators.models import Enrolment, MediatorProfile, SessionRecord
+from notifications import calendar as ics
+
+
+def _profile(request) -> MediatorProfile:
+    profile = MediatorProfile.objects.filter(user=request.user).first()
+    if profile is None:
+        raise Http404
+    return profile
+
+
+def invitation(request, token: str):
+    user = services.user_from_invitation(token)
+    if user is None:
+        return render(request, "mediators/invitation_invalid.html", status=404)
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.accept_invitation(user=user, password=form.cleaned_data["new_password1"])
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("mediators:profile")
+    return render(request, "mediators/invitation.html", {"form": form, "email": user.email})
+
+
+@login_required
+def portal(request):
+    profile = _profile(request)
+    records = SessionRecord.objects.select_related("session__slot").order_by("session__slot__starts_at")
+    enrolments = (
+        Enrolment.objects.filter(mediator=profile)
+        .select_related("event")
+        .prefetch_related(Prefetch("records", queryset=records))
+        .order_by("-event__starts_at")
+    )
+    overview = []
+    for enrolment in enrolments:
+        attended = sum(1 for record in enrolment.records.all() if record.attended)
+        needed = enrolment.event.min_sessions_for_certificate
+        overview.append(
+            {
+                "enrolment": enrolment,
+                "attended": attended,
+                "needed": needed,
+                "certified": bool(needed) and attended >= needed,
+            }
+        )
+    feed = request.build_absolute_uri(reverse("mediators:feed", kwargs={"token": profile.feed_token}))
+    return render(
+        request,
+        "mediators/portal.html",
+        {
+            "profile": profile,
+            "overview": overview,
+            "feed_url": feed.replace("https://", "webcal://").replace("http://", "webcal://"),
+            "reply_choices": SessionRecord.Reply.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def reply(request):
+    profile = _profile(request)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please choose whether you will attend."))
+        return redirect("mediators:portal")
+    record = get_object_or_404(SessionRecord, pk=form.cleaned_data["record"], enrolment__mediator=profile)
+    services.reply(
+        record_id=record.pk, answer=form.cleaned_data["answer"], reason=form.cleaned_data["reason"]
+    )
+    messages.success(request, _("Thank you, your reply is saved."))
+    return redirect("mediators:portal")
+
+
+@login_required
+@require_POST
+def renew_feed(request):
+    services.renew_feed(profile_id=_profile(request).pk)
+    messages.success(request, _("Your calendar address is renewed. The old one no longer works."))
+    return redirect("mediators:portal")
+
+
+def feed(request, token: str):
+    """Her sessions as a calendar feed (calendar apps subscribe; no login, the URL is the secret)."""
+    profile = MediatorProfile.objects.filter(feed_token=token, is_active=True).first()
+    if profile is None:
+        raise Http404
+    records = SessionRecord.objects.filter(
+        enrolment__mediator=profile, session__status="scheduled"
+    ).select_related("session__slot", "enrolment__event")
+    content = ics.build([calendar.session_entry(record, profile.language) for record in records], method=None)
+    return HttpResponse(content, content_type="text/calendar; charset=utf-8")
+
+
+@login_required
+def certificate(request, enrolment_id: int):
+    enrolment = get_object_or_404(Enrolment, pk=enrolment_id, mediator=_profile(request))
+    if not services.is_certified(enrolment):
+        raise Http404
+    response = HttpResponse(certificates.certificate_pdf(enrolment), content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="certificate.pdf"'
+    return response
+
+
+@login_required
+def profile(request):
+    profile = _profile(request)
+    user = profile.user
+    initial = {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "languages": profile.languages,
+        "language": profile.language,
+        "phone": profile.phone,
+    }
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user.first_name, user.last_name = data["first_name"], data["last_name"]
+        user.save(update_fields=["first_name", "last_name"])
+        MediatorProfile.objects.filter(pk=profile.pk).update(
+            languages=data["languages"], language=data["language"], phone=data["phone"]
+        )
+        messages.success(request, _("Your profile is saved."))
+        return redirect("mediators:portal")
+    return render(request, "mediators/profile.html", {"form": form})
+
+
+# --- Organisers ----------------------------------------------------------------------------------------
+
+
+@staff_member_required
+def staff_pool(request):
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        invited = services.invite(emails=form.cleaned_data["emails"])
+        messages.success(request, _("%(count)d invitations sent.") % {"count": len(invited)})
+        return redirect("mediators-staff:pool")
+    trainings = Event.objects.filter(kind=Event.Kind.TRAINING).order_by("-starts_at")
+    return render(
+        request, "mediators/staff_pool.html", {"form": form, "pool": services.pool(), "trainings": trainings}
+    )
+
+
+@staff_member_required
+@require_POST
+def staff_set_active(request, profile_id: int):
+    services.set_active(profile_id=profile_id, active=request.POST.get("active") == "1")
+    return redirect("mediators-staff:pool")
+
+
+@staff_member_required
+def staff_series(request, slug: str):
+    event = get_object_or_404(Event, slug=slug, kind=Event.Kind.TRAINING)
+    form = EnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        chosen = None if form.cleaned_data["everyone"] else [p.pk for p in form.cleaned_data["mediators"]]
+        enrolled = services.enrol(event_id=event.pk, profile_ids=chosen)
+        messages.success(
+            request,
+            _("%(count)d mediators enrolled; each gets the schedule by e-mail.") % {"count": len(enrolled)},
+        )
+        return redirect("mediators-staff:series", slug=slug)
+    return render(
+        request,
+        "mediators/staff_series.html",
+        {
+            "event": event,
+            "form": form,
+            "sessions": services.sessions_of(event),
+            "records": services.replies_for(event),
+        },
+    )
+
+
+@staff_member_required
+def staff_attendance(request, slug: str, session_id: int):
+    event = get_object_or_404(Event, slug=slug, kind=Event.Kind.TRAINING)
+    session = get_object_or_404(services.sessions_of(event), pk=session_id)
+    records = (
+        SessionRecord.objects.filter(session=session)
+        .select_related("enrolment__mediator__user")
+        .order_by("enrolment__mediator__user__last_name", "enrolment__mediator__user__email")
+    )
+    if request.method == "POST":
+        present = {int(pk) for pk in request.POST.getlist("present") if pk.isdigit()}
+        certified = services.record_attendance(
+            session_id=session.pk, present_record_ids=present, recorded_by=request.user
+        )
+        messages.success(
+            request, _("Attendance saved. Certificates sent: %(count)d.") % {"count": len(certified)}
+        )
+        return redirect("mediators-staff:series", slug=slug)
+    return render(
+        request, "mediators/staff_attendance.html", {"event": event, "session": session, "records": records}
+    )

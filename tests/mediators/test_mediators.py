@@ -1,0 +1,275 @@
+import email
+import io
+from datetime import timedelta
+from email import policy
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from icalendar import Calendar
+from pypdf import PdfReader
+
+from fachtag.models import Event, TimeSlot, Workshop
+from mediators import services
+from mediators.models import MediatorProfile, SessionRecord
+from notifications.models import OutboxMessage
+from notifications.rendering import render
+from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory, berlin
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def series():
+    event = EventFactory(
+        kind=Event.Kind.TRAINING,
+        slug="sprachmittlung",
+        title_de="Fortbildungsreihe",
+        title_ar="سلسلة التدريب",
+        starts_at=berlin(2099, 2, 1, 16, 0),
+        ends_at=berlin(2099, 12, 1, 19, 0),
+        min_sessions_for_certificate=5,
+    )
+    for month in range(2, 8):
+        slot = TimeSlotFactory(
+            event=event,
+            kind=TimeSlot.Kind.PLENARY,
+            starts_at=berlin(2099, month, 10, 16, 0),
+            ends_at=berlin(2099, month, 10, 19, 0),
+        )
+        WorkshopFactory(slot=slot, title_de=f"Thema {month}", title_ar=f"موضوع {month}", capacity=30)
+    return event
+
+
+def mediator(email_address="samira@example.org", language="ar", **user_fields):
+    user = get_user_model().objects.create_user(
+        email=email_address, password="a-long-password-1", **user_fields
+    )
+    return MediatorProfile.objects.create(user=user, language=language)
+
+
+def mail(kind, to):
+    stored = OutboxMessage.objects.filter(kind=kind, to=to).latest("pk")
+    message = render(stored.kind, language=stored.language, to=stored.to, context=stored.context).as_email()
+    return email.message_from_bytes(message.message().as_bytes(), policy=policy.default)
+
+
+def invite_of(parsed) -> Calendar:
+    part = next(p for p in parsed.walk() if p.get_content_type() == "text/calendar" and not p.get_filename())
+    return Calendar.from_ical(part.get_payload(decode=True))
+
+
+def test_invitation_lets_her_set_a_password_and_log_in_by_email(client):
+    [profile] = services.invite(emails=["  Samira@Example.org ", "samira@example.org"])
+    parsed = mail("mediator_invitation", "samira@example.org")
+    link = next(
+        line
+        for line in parsed.get_body(("plain",)).get_content().splitlines()
+        if "/mediators/invitation/" in line
+    )
+    path = link.split("127.0.0.1:8000", 1)[1].strip()
+    assert client.get(path).status_code == 200
+    response = client.post(
+        path, {"new_password1": "ein-langes-Passwort-7", "new_password2": "ein-langes-Passwort-7"}
+    )
+    assert response.status_code == 302
+    assert client.get("/de/my/trainings/").status_code == 200
+    assert client.get(path).status_code == 404  # used once
+    client.logout()
+    assert client.login(email="samira@example.org", password="ein-langes-Passwort-7")
+    from allauth.account.models import EmailAddress
+
+    assert EmailAddress.objects.get(user=profile.user).verified
+
+
+def test_a_forged_invitation_link_opens_nothing(client):
+    assert client.get("/de/mediators/invitation/abc:def/").status_code == 404
+
+
+def test_enrolment_sends_one_schedule_mail_with_six_sessions_in_her_language(series):
+    profile = mediator()
+    services.enrol(event_id=series.pk)
+    services.enrol(event_id=series.pk)  # twice: nothing more
+    assert OutboxMessage.objects.filter(kind="training_schedule").count() == 1
+    parsed = mail("training_schedule", profile.user.email)
+    assert "سلسلة التدريب" in parsed["Subject"]
+    body = parsed.get_body(("plain",)).get_content()
+    assert all(f"موضوع {month}" in body for month in range(2, 8))
+    calendar = invite_of(parsed)
+    events = calendar.walk("VEVENT")
+    assert len(events) == 6
+    assert len({str(e["UID"]) for e in events}) == 6
+    assert {str(e["SUMMARY"]) for e in events} == {f"موضوع {month}" for month in range(2, 8)}
+
+
+def test_only_active_or_chosen_mediators_are_enrolled(series):
+    active, inactive, chosen = mediator("a@example.org"), mediator("b@example.org"), mediator("c@example.org")
+    services.set_active(profile_id=inactive.pk, active=False)
+    assert {e.mediator for e in services.enrol(event_id=series.pk, profile_ids=[chosen.pk])} == {chosen}
+    assert {e.mediator for e in services.enrol(event_id=series.pk)} == {active}
+
+
+def test_a_moved_session_raises_the_sequence_of_that_uid_only(series):
+    profile = mediator()
+    services.enrol(event_id=series.pk)
+    schedule = {
+        str(e["UID"]): int(e["SEQUENCE"])
+        for e in invite_of(mail("training_schedule", profile.user.email)).walk("VEVENT")
+    }
+    session = Workshop.objects.filter(slot__event=series).order_by("slot__starts_at").first()
+    TimeSlot.objects.filter(pk=session.slot_id).update(starts_at=session.slot.starts_at + timedelta(hours=1))
+    services.session_changed(session_id=session.pk)
+    update = invite_of(mail("training_session_changed", profile.user.email)).walk("VEVENT")
+    assert len(update) == 1
+    uid = str(update[0]["UID"])
+    assert uid in schedule and int(update[0]["SEQUENCE"]) == schedule[uid] + 1
+    Workshop.objects.filter(pk=session.pk).update(status="cancelled")
+    services.session_changed(session_id=session.pk)
+    cancelled = invite_of(mail("training_session_cancelled", profile.user.email))
+    assert cancelled["METHOD"] == "CANCEL" and [str(e["UID"]) for e in cancelled.walk("VEVENT")] == [uid]
+
+
+def test_the_feed_shows_her_sessions_and_a_renewed_token_kills_the_old_url(client, series):
+    profile = mediator()
+    services.enrol(event_id=series.pk)
+    old = profile.feed_token
+    response = client.get(f"/de/feed/{old}.ics")
+    calendar = Calendar.from_ical(response.content)
+    assert len(calendar.walk("VEVENT")) == 6 and "METHOD" not in calendar
+    client.force_login(profile.user)
+    client.post("/de/my/trainings/feed/renew/")
+    assert client.get(f"/de/feed/{old}.ics").status_code == 404
+    profile.refresh_from_db()
+    assert client.get(f"/de/feed/{profile.feed_token}.ics").status_code == 200
+
+
+def test_replies_are_saved_and_organisers_see_them(client, series):
+    profile = mediator(first_name="Samira", last_name="Nouri")
+    services.enrol(event_id=series.pk)
+    record = SessionRecord.objects.filter(enrolment__mediator=profile).first()
+    client.force_login(profile.user)
+    client.post("/de/my/trainings/reply/", {"record": record.pk, "answer": "absent", "reason": "Arzttermin"})
+    record.refresh_from_db()
+    assert (record.reply, record.reason) == ("absent", "Arzttermin")
+    staff = get_user_model().objects.create_user(email="office@example.org", password="x" * 12, is_staff=True)
+    client.force_login(staff)
+    content = client.get(f"/staff/mediators/trainings/{series.slug}/").content.decode()
+    assert "Samira Nouri" in content and "Arzttermin" in content
+
+
+def test_a_mediator_cannot_reply_for_another_or_open_her_certificate(client, series):
+    mine, other = mediator("mine@example.org"), mediator("other@example.org")
+    services.enrol(event_id=series.pk)
+    foreign = SessionRecord.objects.filter(enrolment__mediator=other).first()
+    client.force_login(mine.user)
+    assert (
+        client.post("/de/my/trainings/reply/", {"record": foreign.pk, "answer": "attending"}).status_code
+        == 404
+    )
+    foreign_enrolment = foreign.enrolment_id
+    assert client.get(f"/de/my/trainings/{foreign_enrolment}/certificate.pdf").status_code == 404
+    assert client.get("/staff/mediators/").status_code == 302  # no organiser rights
+    assert other.user.email not in client.get("/de/my/trainings/").content.decode()
+
+
+def test_reaching_the_minimum_attendance_sends_a_certificate_that_names_her_and_the_sessions(client, series):
+    profile = mediator(first_name="Samira", last_name="Nouri")
+    services.enrol(event_id=series.pk)
+    staff = get_user_model().objects.create_user(email="office@example.org", password="x" * 12, is_staff=True)
+    sessions = list(Workshop.objects.filter(slot__event=series).order_by("slot__starts_at"))
+    for session in sessions[:4]:
+        record = SessionRecord.objects.get(session=session, enrolment__mediator=profile)
+        assert (
+            services.record_attendance(
+                session_id=session.pk, present_record_ids={record.pk}, recorded_by=staff
+            )
+            == []
+        )
+    record = SessionRecord.objects.get(session=sessions[4], enrolment__mediator=profile)
+    assert (
+        len(
+            services.record_attendance(
+                session_id=sessions[4].pk, present_record_ids={record.pk}, recorded_by=staff
+            )
+        )
+        == 1
+    )
+    parsed = mail("training_certificate", profile.user.email)
+    pdf = next(p for p in parsed.walk() if p.get_content_type() == "application/pdf")
+    assert pdf.get_filename() == "certificate.pdf"
+    text = "\n".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(pdf.get_payload(decode=True))).pages
+    )
+    assert "Samira Nouri" in text
+    assert all(f"Thema {n}" in text for n in range(2, 7))
+    assert "Thema 7" not in text
+    client.force_login(profile.user)
+    download = client.get(f"/de/my/trainings/{record.enrolment_id}/certificate.pdf")
+    assert download["Content-Type"] == "application/pdf"
+    services.record_attendance(session_id=sessions[5].pk, present_record_ids=set(), recorded_by=staff)
+    assert OutboxMessage.objects.filter(kind="training_certificate").count() == 1
+
+
+def test_organisers_tick_attendance_on_a_page(client, series):
+    profile = mediator()
+    services.enrol(event_id=series.pk)
+    staff = get_user_model().objects.create_user(email="office@example.org", password="x" * 12, is_staff=True)
+    client.force_login(staff)
+    session = Workshop.objects.filter(slot__event=series).first()
+    record = SessionRecord.objects.get(session=session, enrolment__mediator=profile)
+    url = f"/staff/mediators/trainings/{series.slug}/sessions/{session.pk}/attendance/"
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"present": [str(record.pk)]}).status_code == 302
+    record.refresh_from_db()
+    assert record.attended is True and record.attendance_recorded_by == staff
+
+
+def test_organisers_invite_several_mediators_at_once_from_a_pasted_list(client):
+    staff = get_user_model().objects.create_user(email="office@example.org", password="x" * 12, is_staff=True)
+    client.force_login(staff)
+    response = client.post("/staff/mediators/", {"emails": "a@example.org, b@example.org\nc@example.org"})
+    assert response.status_code == 302
+    assert MediatorProfile.objects.count() == 3
+    assert OutboxMessage.objects.filter(kind="mediator_invitation").count() == 3
+    bad = client.post("/staff/mediators/", {"emails": "a@example.org, kein-mail"})
+    assert "kein-mail" in bad.content.decode() and 'id="id_emails_error"' in bad.content.decode()
+
+
+def test_session_reminders_go_out_once(series, time_machine):
+    profile = mediator()
+    services.enrol(event_id=series.pk)
+    first = Workshop.objects.filter(slot__event=series).order_by("slot__starts_at").first()
+    now = first.slot.starts_at - timedelta(hours=20)
+    assert services.send_session_reminders(now=now) == 1
+    assert services.send_session_reminders(now=now) == 0
+    assert OutboxMessage.objects.filter(kind="training_reminder", to=profile.user.email).count() == 1
+    assert timezone.now()
+
+
+def test_demo_mediators_can_be_loaded_twice(capsys):
+    from django.core.management import call_command
+
+    call_command("load_demo")
+    call_command("load_demo_mediators")
+    call_command("load_demo_mediators")
+    assert MediatorProfile.objects.count() == 3
+    assert OutboxMessage.objects.filter(kind="training_schedule").count() == 3
+    assert "samira.nouri@example.org" in capsys.readouterr().out
+
+
+def test_moving_a_training_session_in_the_admin_tells_the_mediators(client, series):
+    profile = mediator()
+    services.enrol(event_id=series.pk)
+    admin = get_user_model().objects.create_superuser(email="admin@example.org", password="x" * 12)
+    client.force_login(admin)
+    session = Workshop.objects.filter(slot__event=series).first()
+    data = {
+        "slot": session.slot_id,
+        "position": 0,
+        "title_de": session.title_de,
+        "room": "Saal 2",
+        "capacity": 30,
+        "status": "scheduled",
+    }
+    assert client.post(f"/admin/fachtag/workshop/{session.pk}/change/", data).status_code == 302
+    assert OutboxMessage.objects.filter(kind="training_session_changed", to=profile.user.email).count() == 1
