@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "notifications",
     "pages",
     "mediators",
+    "backoffice",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,9 @@
 """Writing to the outbox and sending from it: each message leaves once.
 
 Sending claims the row first (a conditional UPDATE only one worker can win), sends outside any
-transaction, then marks it sent. Transient SMTP trouble releases the claim for a later attempt with
+transaction, then marks it sent. The one path to a duplicate: a worker that dies after the mail server
+accepted a message but before the row is marked sent; its claim is re-opened after STALE_CLAIM and the
+message goes out again. We accept that over losing a confirmation. Transient SMTP trouble releases the claim for a later attempt with
 back-off; a permanent refusal (5xx) or too many attempts marks the message failed, for organisers to see.
 """
 

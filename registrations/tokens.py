@@ -7,6 +7,8 @@ from registrations.models import Registration
 MANAGE_SALT = "registrations.manage"
 CONFIRM_SALT = "registrations.confirm-email"
 UNSUBSCRIBE_SALT = "registrations.unsubscribe"
+# What her QR code holds: not a link, and not her manage link (anyone who scans it learns nothing).
+CHECKIN_SALT = "registrations.checkin"
 
 
 class BadToken(Exception):

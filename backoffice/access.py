@@ -1,0 +1,30 @@
+"""Object-level rights in one place: every back-office view gets its event (and registrations) from here."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from backoffice.models import EventRole
+from fachtag.models import Event
+
+ORGANISER, CHECKIN = EventRole.Role.ORGANISER, EventRole.Role.CHECKIN
+
+
+def events_for(user, *, roles=(ORGANISER, CHECKIN)) -> QuerySet[Event]:
+    """The events this person may work on with one of these roles (all of them for global administrators)."""
+    if not user.is_authenticated or not user.is_active:
+        return Event.objects.none()
+    if user.is_superuser:
+        return Event.objects.all()
+    return Event.objects.filter(staff_roles__user=user, staff_roles__role__in=roles).distinct()
+
+
+def event_or_404(user, slug: str, *, roles=(ORGANISER,)) -> Event:
+    """The event, if she may act on it in one of these roles; 404 otherwise (nothing about it leaks)."""
+    event = events_for(user, roles=roles).filter(slug=slug).first()
+    if event is None:
+        raise Http404
+    return event
+
+
+def can_organise(user, event: Event) -> bool:
+    return events_for(user, roles=(ORGANISER,)).filter(pk=event.pk).exists()
