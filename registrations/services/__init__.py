@@ -14,6 +14,7 @@ from registrations.services.selfservice import (
     update_childcare,
 )
 from registrations.services.signup import Applicant, SignupResult, register
+from registrations.services.staff import confirm_from_waitlist, confirm_workshop_wish, set_capacity
 from registrations.services.waitlist import accept_offer, accept_workshop_offer, expire_offers, promote_all
 
 __all__ = [
@@ -28,12 +29,15 @@ __all__ = [
     "change_workshop",
     "change_workshops",
     "confirm_email",
+    "confirm_from_waitlist",
+    "confirm_workshop_wish",
     "expire_offers",
     "promote_all",
     "register",
     "release_unconfirmed",
     "resend_links",
     "send_due_reminders",
+    "set_capacity",
     "stop_reminders",
     "update_childcare",
     "workshop_changed",

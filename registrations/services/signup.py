@@ -64,6 +64,7 @@ def register(
     submission_key: uuid.UUID | None = None,
     user=None,
     now=None,
+    actor=None,
 ) -> SignupResult:
     """Register her for the event, with one workshop per chosen slot and childcare for her children.
 
@@ -73,6 +74,7 @@ def register(
     Arrival order is the time she reached this function, taken before waiting for any lock.
     The same submission key twice returns the first registration; an e-mail address that already
     holds a registration gets its personal link sent again and returns that registration (created=False).
+    An organiser (actor) may register someone, e.g. a walk-in at the door, until the event ends.
     Raises RegistrationClosed, InvalidChoice, ChildcareUnavailable, Busy.
     """
     now = now or timezone.now()
@@ -81,7 +83,10 @@ def register(
         event = lock_event(event_id)
         if submission_key and (same := Registration.objects.filter(submission_key=submission_key).first()):
             return SignupResult(same, created=False)
-        if event.registration_state(now) != "open":
+        walk_in_possible = (
+            actor is not None and event.status == event.Status.PUBLISHED and now < event.ends_at
+        )
+        if event.registration_state(now) != "open" and not walk_in_possible:
             raise RegistrationClosed()
         existing = Registration.objects.filter(
             event=event, email=email, status__in=Registration.ACTIVE
@@ -123,7 +128,7 @@ def register(
             places.take_event_place(event)
             places.take_childcare(groups, need)
             allocate_bookings(registration, workshops=workshops, now=now)
-        entry = log(registration, SIGNUP_OUTCOME[status][0])
+        entry = log(registration, SIGNUP_OUTCOME[status][0], actor=actor)
         notify.registration_message(registration, SIGNUP_OUTCOME[status][1], entry)
         return SignupResult(registration, created=True)
 

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from backoffice import views
+
+app_name = "backoffice"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("events/<slug:slug>/", views.dashboard, name="dashboard"),
+    path("events/<slug:slug>/participants/", views.participants, name="participants"),
+    path("events/<slug:slug>/participants/<int:registration_id>/", views.registration, name="registration"),
+    path("events/<slug:slug>/participants/<int:registration_id>/cancel/", views.cancel, name="cancel"),
+    path("events/<slug:slug>/participants/<int:registration_id>/confirm/", views.confirm, name="confirm"),
+    path(
+        "events/<slug:slug>/participants/<int:registration_id>/confirm-workshop/",
+        views.confirm_wish,
+        name="confirm_wish",
+    ),
+    path("events/<slug:slug>/participants/<int:registration_id>/move/", views.move, name="move"),
+    path("events/<slug:slug>/capacity/", views.capacity, name="capacity"),
+    path("events/<slug:slug>/walk-in/", views.walk_in, name="walk_in"),
+]

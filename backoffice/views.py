@@ -1,0 +1,264 @@
+"""The organisers' back office: dashboard, participants, actions. Every view gets its event from
+backoffice.access (404 for events she has no rights for) and records what it changes."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from backoffice import access, audit, selectors
+from backoffice.forms import CapacityForm, ParticipantFilterForm, WalkInForm
+from backoffice.models import AuditEntry
+from fachtag.models import Workshop
+from pages.views import PRIVACY_NOTICE_VERSION
+from registrations import services
+from registrations.errors import RegistrationError
+from registrations.models import Registration
+
+
+@login_required
+def index(request):
+    events = access.events_for(request.user).order_by("-starts_at")
+    return render(request, "backoffice/index.html", {"events": events})
+
+
+@login_required
+def dashboard(request, slug: str):
+    event = access.event_or_404(request.user, slug)
+    per_language, per_workshop = selectors.interpreting_figures(event)
+    days = selectors.signups_per_day(event)
+    return render(
+        request,
+        "backoffice/dashboard.html",
+        {
+            "event": event,
+            "counts": selectors.status_counts(event),
+            "workshops": selectors.workshop_figures(event),
+            "childcare": selectors.childcare_figures(event),
+            "per_language": per_language,
+            "per_workshop": per_workshop,
+            "days": days,
+            "max_day": max((day["n"] for day in days), default=1),
+        },
+    )
+
+
+@login_required
+def participants(request, slug: str):
+    event = access.event_or_404(request.user, slug)
+    workshops = (
+        Workshop.objects.filter(slot__event=event)
+        .select_related("slot")
+        .order_by("slot__starts_at", "position")
+    )
+    form = ParticipantFilterForm(request.GET or None, workshops=workshops)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = selectors.participants(event, **{k: v for k, v in filters.items() if v})
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "backoffice/participants.html",
+        {
+            "event": event,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+def registration(request, slug: str, registration_id: int):
+    event = access.event_or_404(request.user, slug)
+    try:
+        item = selectors.registration_detail(event, registration_id)
+    except Registration.DoesNotExist:
+        raise Http404 from None
+    audit.record(request, "view_registration", event=event, registration=item)
+    workshops = Workshop.objects.filter(slot__event=event, slot__kind="parallel").select_related("slot")
+    return render(
+        request,
+        "backoffice/registration.html",
+        {
+            "event": event,
+            "item": item,
+            "workshops": workshops,
+            "audit": AuditEntry.objects.filter(registration_id=item.pk).select_related("actor")[:50],
+        },
+    )
+
+
+def _registration_or_404(request, slug, registration_id):
+    event = access.event_or_404(request.user, slug)
+    item = Registration.objects.filter(event=event, pk=registration_id).first()
+    if item is None:
+        raise Http404
+    return event, item
+
+
+def _act(request, event, item, action: str, call, success: str):
+    try:
+        call()
+    except RegistrationError as exc:
+        messages.error(request, exc.message)
+    else:
+        audit.record(request, action, event=event, registration=item)
+        messages.success(request, success)
+    return redirect("backoffice:registration", slug=event.slug, registration_id=item.pk)
+
+
+@login_required
+@require_POST
+def cancel(request, slug: str, registration_id: int):
+    event, item = _registration_or_404(request, slug, registration_id)
+    return _act(
+        request,
+        event,
+        item,
+        "cancel",
+        lambda: services.cancel(registration_id=item.pk, now=timezone.now(), actor=request.user),
+        _("The registration is cancelled; she has been told and the place is offered on."),
+    )
+
+
+@login_required
+@require_POST
+def confirm(request, slug: str, registration_id: int):
+    event, item = _registration_or_404(request, slug, registration_id)
+    return _act(
+        request,
+        event,
+        item,
+        "confirm_from_waitlist",
+        lambda: services.confirm_from_waitlist(
+            registration_id=item.pk, actor=request.user, now=timezone.now()
+        ),
+        _("She is confirmed and has been told."),
+    )
+
+
+@login_required
+@require_POST
+def confirm_wish(request, slug: str, registration_id: int):
+    event, item = _registration_or_404(request, slug, registration_id)
+    booking = item.bookings.filter(pk=request.POST.get("booking") or 0).first()
+    if booking is None:
+        raise Http404
+    return _act(
+        request,
+        event,
+        item,
+        "confirm_workshop",
+        lambda: services.confirm_workshop_wish(booking_id=booking.pk, actor=request.user, now=timezone.now()),
+        _("She has the workshop seat and has been told."),
+    )
+
+
+@login_required
+@require_POST
+def move(request, slug: str, registration_id: int):
+    event, item = _registration_or_404(request, slug, registration_id)
+    workshop = (
+        Workshop.objects.filter(slot__event=event, pk=request.POST.get("workshop") or 0)
+        .select_related("slot")
+        .first()
+    )
+    if workshop is None:
+        raise Http404
+    return _act(
+        request,
+        event,
+        item,
+        "move",
+        lambda: services.change_workshop(
+            registration_id=item.pk,
+            slot_id=workshop.slot_id,
+            workshop_id=workshop.pk,
+            waitlist_ok=False,
+            now=timezone.now(),
+            actor=request.user,
+        ),
+        _("She is moved to the workshop and has been told."),
+    )
+
+
+@login_required
+def capacity(request, slug: str):
+    event = access.event_or_404(request.user, slug)
+    workshop_id = request.POST.get("workshop") or None
+    form = CapacityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_capacity(
+                event_id=event.pk,
+                workshop_id=int(workshop_id) if workshop_id else None,
+                capacity=form.cleaned_data["capacity"],
+                actor=request.user,
+                now=timezone.now(),
+            )
+        except (RegistrationError, ValueError) as exc:
+            messages.error(request, getattr(exc, "message", str(exc)))
+        else:
+            audit.record(
+                request, "capacity", event=event, workshop=workshop_id, capacity=form.cleaned_data["capacity"]
+            )
+            messages.success(
+                request, _("The capacity is changed; free places are offered to the waiting list.")
+            )
+        return redirect("backoffice:dashboard", slug=slug)
+    return render(
+        request,
+        "backoffice/capacity.html",
+        {"event": event, "form": form, "workshops": selectors.workshop_figures(event)},
+    )
+
+
+@login_required
+def walk_in(request, slug: str):
+    event = access.event_or_404(request.user, slug)
+    event = selectors_event_with_programme(event)
+    form = WalkInForm(request.POST or None, event=event, initial={"language": "de"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        applicant = services.Applicant(
+            name=data["name"],
+            email=data["email"],
+            phone=data["phone"],
+            language=data["language"],
+            interpreting_language=data["interpreting_language"],
+            child_ages=data.get("child_ages") or [],
+            childcare_notes=data.get("childcare_notes", ""),
+        )
+        try:
+            result = services.register(
+                event_id=event.pk,
+                applicant=applicant,
+                workshop_ids=form.chosen_workshops(),
+                privacy_notice_version=PRIVACY_NOTICE_VERSION,
+                actor=request.user,
+            )
+        except RegistrationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            audit.record(
+                request, "walk_in", event=event, registration=result.registration, created=result.created
+            )
+            if not result.created:
+                messages.warning(request, _("This address is registered already: here is her registration."))
+            return redirect("backoffice:registration", slug=slug, registration_id=result.registration.pk)
+    return render(request, "backoffice/walk_in.html", {"event": event, "form": form})
+
+
+def selectors_event_with_programme(event):
+    from registrations.selectors import event_for_signup
+
+    try:
+        return event_for_signup(slug=event.slug)
+    except event.DoesNotExist:
+        raise Http404 from None

@@ -1,0 +1,93 @@
+"""What organisers do for a participant or a workshop: the same locks and messages as everything else."""
+
+from datetime import datetime
+
+from django.utils.translation import gettext_lazy as _
+
+from fachtag.models import Event, Workshop
+from registrations.errors import NotAllowed
+from registrations.models import Booking, Registration
+from registrations.services import notify, places
+from registrations.services.history import Action, log
+from registrations.services.locking import atomic, lock_childcare_groups, lock_event, lock_workshops
+from registrations.services.waitlist import (
+    allocate_bookings,
+    promote_event,
+    promote_workshop,
+    seat_booking,
+    set_registration_status,
+)
+
+NO_PLACE = _("There is no free place. Raise the capacity first, or wait for a cancellation.")
+
+
+def confirm_from_waitlist(*, registration_id: int, actor, now: datetime) -> Registration:
+    """An organiser confirms someone from the event's waiting list (out of turn), with her children's
+    childcare places; raises NotAllowed when the places are not free."""
+    from collections import Counter
+
+    with atomic():
+        event_id = Registration.objects.values_list("event_id", flat=True).get(pk=registration_id)
+        event = lock_event(event_id)
+        registration = Registration.objects.select_for_update().get(pk=registration_id)
+        if registration.status not in (Registration.Status.WAITLISTED, Registration.Status.OFFERED):
+            raise NotAllowed()
+        need = Counter(registration.children.values_list("group_id", flat=True))
+        if registration.status == Registration.Status.WAITLISTED:
+            groups = lock_childcare_groups(event.pk) if need else []
+            if event.free_seats <= 0 or not places.childcare_fits(groups, need):
+                raise NotAllowed(NO_PLACE)
+            places.take_event_place(event)
+            if need:
+                places.take_childcare(groups, need)
+        set_registration_status(registration, Registration.Status.CONFIRMED)
+        allocate_bookings(registration, now=now)
+        entry = log(registration, Action.CONFIRMED, actor=actor)
+        notify.registration_message(registration, "registration_confirmed", entry)
+        return registration
+
+
+def confirm_workshop_wish(*, booking_id: int, actor, now: datetime) -> None:
+    """An organiser gives a waiting participant a free workshop seat (her other seat in the slot is freed)."""
+    with atomic():
+        booking = Booking.objects.select_related("registration").get(pk=booking_id)
+        event = lock_event(booking.registration.event_id)
+        booking = Booking.objects.select_for_update().select_related("registration").get(pk=booking_id)
+        workshop = lock_workshops([booking.workshop_id], event_id=event.pk)[booking.workshop_id]
+        if booking.registration.status not in (Registration.Status.CONFIRMED, Registration.Status.PENDING):
+            raise NotAllowed()
+        if booking.status == Booking.Status.WAITLISTED:
+            if not places.workshop_has_seat(workshop):
+                raise NotAllowed(NO_PLACE)
+            places.take_workshop_seat(workshop)
+        elif booking.status != Booking.Status.OFFERED:
+            raise NotAllowed()
+        seat_booking(booking, workshop=workshop, event=event, now=now)
+
+
+def set_capacity(*, event_id: int, workshop_id: int | None, capacity: int, actor, now: datetime) -> None:
+    """Change an event's or a workshop's capacity; never below the places taken. Freed places are offered
+    to the waiting list at once."""
+    with atomic():
+        event = lock_event(event_id)
+        if workshop_id is None:
+            if capacity < max(event.seats_taken, 1):
+                raise NotAllowed(
+                    _("The capacity cannot be lower than the places taken (%(taken)d).")
+                    % {"taken": event.seats_taken}
+                )
+            Event.objects.filter(pk=event.pk).update(capacity=capacity)
+            event.capacity = capacity
+            promote_event(event, now=now)
+            return
+        workshop = lock_workshops([workshop_id], event_id=event.pk).get(workshop_id)
+        if workshop is None:
+            raise NotAllowed()
+        if capacity < max(workshop.seats_taken, 1):
+            raise NotAllowed(
+                _("The capacity cannot be lower than the places taken (%(taken)d).")
+                % {"taken": workshop.seats_taken}
+            )
+        Workshop.objects.filter(pk=workshop.pk).update(capacity=capacity)
+        workshop.capacity = capacity
+        promote_workshop(workshop, event=event, now=now)
