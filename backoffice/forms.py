@@ -60,3 +60,66 @@ class WalkInForm(SlotFieldsMixin, ChildcareFieldsMixin, forms.Form):
 
 class CapacityForm(forms.Form):
     capacity = forms.IntegerField(label=_("New capacity"), min_value=1, max_value=100000)
+
+
+class AnnouncementForm(forms.Form):
+    audience = forms.ChoiceField(label=_("Recipients"), choices=[])
+    workshop = forms.TypedChoiceField(
+        label=_("Workshop"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Only for a workshop or its waiting list."),
+    )
+    subject = forms.CharField(label=_("Subject (German)"), max_length=150, validators=[no_control_characters])
+    body = forms.CharField(
+        label=_("Text (German)"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8})
+    )
+
+    def __init__(self, *args, workshops, **kwargs):
+        from backoffice.models import Announcement
+
+        super().__init__(*args, **kwargs)
+        self.fields["audience"].choices = Announcement.Audience.choices
+        self.fields["workshop"].choices = [("", "–")] + [
+            (w.pk, f"{w.slot.starts_at:%H:%M} {w.title}") for w in workshops
+        ]
+        for code, name in settings.LANGUAGES:
+            if code == "de":
+                continue
+            self.fields[f"subject_{code}"] = forms.CharField(
+                label=_("Subject in %(language)s") % {"language": name},
+                required=False,
+                max_length=150,
+                validators=[no_control_characters],
+            )
+            self.fields[f"body_{code}"] = forms.CharField(
+                label=_("Text in %(language)s") % {"language": name},
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("audience") in ("workshop", "workshop_waitlist") and not data.get("workshop"):
+            self.add_error("workshop", _("Choose the workshop."))
+        for code, _name in settings.LANGUAGES:
+            if code != "de" and bool(data.get(f"subject_{code}")) != bool(data.get(f"body_{code}")):
+                self.add_error(f"body_{code}", _("Give both subject and text for this language, or neither."))
+        return data
+
+    def translations(self) -> dict:
+        data = self.cleaned_data
+        return {
+            code: {"subject": data[f"subject_{code}"], "body": data[f"body_{code}"]}
+            for code, _name in settings.LANGUAGES
+            if code != "de" and data.get(f"subject_{code}") and data.get(f"body_{code}")
+        }
+
+    def translation_fields(self):
+        return [
+            (self[f"subject_{code}"], self[f"body_{code}"])
+            for code, _name in settings.LANGUAGES
+            if code != "de"
+        ]

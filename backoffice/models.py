@@ -46,3 +46,45 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action}"
+
+
+class Announcement(models.Model):
+    """A message organisers write to a group of participants, in German with optional translations."""
+
+    class Audience(models.TextChoices):
+        EVERYONE = "everyone", _("Everyone with a place")
+        WORKSHOP = "workshop", _("Everyone booked in a workshop")
+        WAITLIST = "waitlist", _("The event's waiting list")
+        WORKSHOP_WAITLIST = "workshop_waitlist", _("A workshop's waiting list")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="announcements")
+    audience = models.CharField(_("recipients"), max_length=24, choices=Audience.choices)
+    workshop = models.ForeignKey(
+        "fachtag.Workshop",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("workshop"),
+    )
+    subject = models.CharField(_("subject (German)"), max_length=150)
+    body = models.TextField(_("text (German)"), max_length=5000)
+    # {"ar": {"subject": "...", "body": "..."}, ...}: each recipient gets her language where given.
+    translations = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    def text_for(self, language: str) -> tuple[str, str]:
+        given = self.translations.get(language) or {}
+        if given.get("subject") and given.get("body"):
+            return given["subject"], given["body"]
+        return self.subject, self.body

@@ -1,6 +1,7 @@
 """The organisers' back office: dashboard, participants, actions. Every view gets its event from
 backoffice.access (404 for events she has no rights for) and records what it changes."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -11,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from backoffice import access, audit, selectors
-from backoffice.forms import CapacityForm, ParticipantFilterForm, WalkInForm
-from backoffice.models import AuditEntry
+from backoffice import announcements as announcement_service
+from backoffice.forms import AnnouncementForm, CapacityForm, ParticipantFilterForm, WalkInForm
+from backoffice.models import Announcement, AuditEntry
 from fachtag.models import Workshop
 from pages.views import PRIVACY_NOTICE_VERSION
 from registrations import services
@@ -262,3 +264,48 @@ def selectors_event_with_programme(event):
         return event_for_signup(slug=event.slug)
     except event.DoesNotExist:
         raise Http404 from None
+
+
+@login_required
+def announcements(request, slug: str):
+    event = access.event_or_404(request.user, slug)
+    workshops = (
+        Workshop.objects.filter(slot__event=event)
+        .select_related("slot")
+        .order_by("slot__starts_at", "position")
+    )
+    form = AnnouncementForm(request.POST or None, workshops=workshops)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        draft = Announcement(
+            event=event,
+            audience=data["audience"],
+            subject=data["subject"],
+            body=data["body"],
+            workshop=workshops.filter(pk=data["workshop"]).first() if data["workshop"] else None,
+            translations=form.translations(),
+            created_by=request.user,
+        )
+        if "send" in request.POST:
+            draft.save()
+            count = announcement_service.queue(draft)
+            audit.record(request, "announcement", event=event, announcement=draft.pk, recipients=count)
+            messages.success(request, _("The message is on its way to %(count)d people.") % {"count": count})
+            return redirect("backoffice:announcements", slug=slug)
+        preview = {
+            "count": announcement_service.recipients(draft).count(),
+            "texts": [(code, *draft.text_for(code)) for code, _name in settings.LANGUAGES],
+        }
+    sent = list(Announcement.objects.filter(event=event).select_related("created_by", "workshop"))
+    delivery = announcement_service.delivery(sent)
+    return render(
+        request,
+        "backoffice/announcements.html",
+        {
+            "event": event,
+            "form": form,
+            "preview": preview,
+            "sent": [(a, delivery.get(a.pk, {})) for a in sent],
+        },
+    )

@@ -10,6 +10,8 @@ class OutboxMessage(models.Model):
     # (recipient, kind, object, version): the same message can never be written twice.
     key = models.CharField(max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=64)
+    # Messages sent together (e.g. "announcement:12"), so that their delivery can be counted at once.
+    group = models.CharField(max_length=64, blank=True, db_index=True)
     to = models.EmailField(_("recipient"), max_length=254)
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
     # What the templates need, already in the recipient's language: plain JSON values, no secrets beyond her own link.

@@ -8,9 +8,12 @@ from django.utils.translation import get_language_info
 
 from notifications.rendering import render
 
+# Announcements carry the organisers' own words (German with their translations), not our catalogue.
+ORGANISER_WRITTEN = {"announcement"}
 KINDS = sorted(
     p.name.removesuffix(".subject.txt")
     for p in (Path(settings.BASE_DIR) / "templates/emails").glob("*.subject.txt")
+    if p.name.removesuffix(".subject.txt") not in ORGANISER_WRITTEN
 )
 CONTEXT = {
     "name": "Amal",
