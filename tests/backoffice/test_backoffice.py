@@ -263,3 +263,11 @@ def test_dashboard_and_list_make_a_constant_number_of_queries_with_5000_registra
     make_registrations(a, 5000)
     assert [count_queries(client, url) for url in urls] == few
     assert few[0] <= 15 and few[1] <= 15
+
+
+def test_roles_are_given_in_the_admin_and_the_audit_log_cannot_be_edited(client, two_events):
+    _a, _b, roles = two_events
+    client.force_login(roles["admin"])
+    assert client.get("/admin/backoffice/eventrole/add/").status_code == 200
+    assert client.get("/admin/backoffice/auditentry/").status_code == 200
+    assert client.get("/admin/backoffice/auditentry/add/").status_code == 403
