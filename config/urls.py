@@ -8,6 +8,8 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     # Staff pages speak German (or the browser's language), without a language prefix.
     path("staff/mediators/", include("mediators.staff_urls")),
+    path("staff/events/<slug:slug>/checkin/", include("backoffice.checkin_urls")),
+    path("staff/events/<slug:slug>/exports/", include("backoffice.export_urls")),
     path("staff/", include("backoffice.urls")),
 ]
 urlpatterns += i18n_patterns(

@@ -8,6 +8,7 @@ urlpatterns = [
     path("r/<str:token>/", views.manage, name="manage"),
     path("r/<str:token>/done/", views.done, name="done"),
     path("r/<str:token>/fachtag.ics", views.calendar_file, name="calendar"),
+    path("r/<str:token>/qr.svg", views.qr_code, name="qr"),
     path("r/<str:token>/accept/", views.accept_offer, name="accept_offer"),
     path("r/<str:token>/cancel/", views.cancel, name="cancel"),
     path("r/<str:token>/workshops/", views.change_workshops, name="change_workshops"),

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from fachtag.models import Event
 from notifications import calendar as ics
 from pages.views import PRIVACY_NOTICE_VERSION
-from registrations import calendar, selectors, services
+from registrations import calendar, qr, selectors, services
 from registrations.errors import Busy, RegistrationError, WorkshopFull
 from registrations.forms import ChangeWorkshopsForm, ChildcareForm, SignupForm
 from registrations.ratelimit import client_ip, too_many
@@ -168,6 +168,12 @@ def calendar_file(request, registration, token):
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="fachtag.ics"'
     return response
+
+
+@private_link
+def qr_code(request, registration, token):
+    """Her check-in QR code for the manage page (also attached to her confirmation)."""
+    return HttpResponse(qr.qr_svg(registration), content_type="image/svg+xml")
 
 
 @require_POST

@@ -23,6 +23,12 @@ def registration_message(registration: Registration, kind: str, cause: Registrat
             invite := calendar.invite_update(registration, registration.language)
         ):
             context["calendar"] = invite
+        if kind == "registration_confirmed" and registration.event.kind == registration.event.Kind.FACHTAG:
+            # Her QR code for the check-in at the door, made when the mail is sent.
+            context["checkin_qr"] = True
+            context["attachments"] = [
+                {"factory": "registrations.qr.qr_attachment", "kwargs": {"registration_id": registration.pk}}
+            ]
     outbox.enqueue(
         key=f"registration:{registration.uuid.hex}:{kind}:{cause.pk}",
         kind=kind,

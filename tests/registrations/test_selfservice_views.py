@@ -151,3 +151,18 @@ def test_manage_page_makes_a_bounded_number_of_queries(client, event, slot):
     assert count() == before
     assert before <= 8
     assert Booking.objects.count() == 41
+
+
+def test_her_qr_code_is_on_the_manage_page_and_attached_to_the_confirmation(client, event):
+    from notifications.models import OutboxMessage
+    from notifications.rendering import render
+
+    registration = sign_up(event)
+    token = make_token(registration)
+    assert f"/de/r/{token}/qr.svg" in client.get(f"/de/r/{token}/").content.decode()
+    svg = client.get(f"/de/r/{token}/qr.svg")
+    assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
+    stored = OutboxMessage.objects.get(kind="registration_confirmed")
+    message = render(stored.kind, language=stored.language, to=stored.to, context=stored.context).as_email()
+    [(content, mimetype)] = [(c, m) for name, c, m in message.attachments if name == "checkin-qr.png"]
+    assert mimetype == "image/png" and content.startswith(b"\x89PNG")

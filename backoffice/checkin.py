@@ -1,0 +1,327 @@
+"""Check-in on the day: her QR code, the door staff's page (scan, type or search), and the certificate
+of participation for those who came.
+
+The QR code holds a signed token (CHECKIN_SALT), not a link: whoever scans it learns nothing, and it does
+not open her manage page. Door staff (EventRole CHECKIN) and organisers of the event use these pages;
+everyone else gets a 404 from backoffice.access.
+"""
+
+import logging
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+from weasyprint import HTML
+
+from backoffice import access, audit
+from backoffice.access import CHECKIN, ORGANISER
+from fachtag.models import Event
+from registrations.errors import RegistrationError
+from registrations.models import Booking, Registration
+from registrations.qr import qr_png, qr_svg  # noqa: F401 - check-in and mails share her QR code
+from registrations.ratelimit import too_many
+from registrations.services.locking import atomic, lock_event
+from registrations.tokens import CHECKIN_SALT, BadToken, registration_from_token
+
+logger = logging.getLogger(__name__)
+
+ROLES = (ORGANISER, CHECKIN)
+SEARCH_LIMIT = 20
+CODE_LOOKUPS_PER_MINUTE = 60
+
+
+# --- QR code -------------------------------------------------------------------------------------------
+
+
+# --- Reads ---------------------------------------------------------------------------------------------
+
+
+def search(event: Event, name: str) -> QuerySet[Registration]:
+    """Registrations of the event that hold a place or wait for one, whose name contains `name`."""
+    return Registration.objects.filter(
+        event=event, status__in=Registration.ACTIVE, name__icontains=name.strip()
+    ).order_by("name", "pk")
+
+
+def arrival_counts(event: Event) -> dict:
+    """How many have arrived, of how many who hold a place."""
+    return Registration.objects.filter(event=event).aggregate(
+        arrived=Count("pk", filter=Q(checked_in_at__isnull=False)),
+        expected=Count("pk", filter=Q(status__in=Registration.HOLDING)),
+    )
+
+
+def confirmed_bookings(registration: Registration) -> QuerySet[Booking]:
+    return (
+        registration.bookings.filter(status=Booking.Status.CONFIRMED)
+        .select_related("workshop", "slot")
+        .order_by("slot__starts_at", "pk")
+    )
+
+
+# --- Service -------------------------------------------------------------------------------------------
+
+
+class CheckInRefused(RegistrationError):
+    """She holds no place (waiting list, offer expired, cancelled): staff decide whether to let her in."""
+
+    message = gettext_lazy("She has no place at this event and was not checked in.")
+
+
+def check_in(*, registration_id: int, by, now, anyway: bool = False) -> tuple[Registration, bool]:
+    """Record that she has arrived: sets checked_in_at once and returns (registration, True).
+
+    A second check-in changes nothing and returns (registration, False). Someone without a place
+    (waiting list, offer expired, cancelled) is checked in only with anyway=True, else CheckInRefused.
+    `by` must be door staff or an organiser of her event (Registration.DoesNotExist otherwise).
+    The caller records the audit entry (audit.record needs the request) in the same transaction.
+    Raises Busy when the event is locked for too long.
+    """
+    allowed = access.events_for(by, roles=ROLES)
+    her_event = Registration.objects.filter(pk=registration_id, event__in=allowed).values_list(
+        "event_id", flat=True
+    )
+    with atomic():
+        # The lock order of every service (event first, then its rows): no deadlock with a sign-up or
+        # cancellation changing her registration at this moment.
+        lock_event(her_event.get())
+        registration = (
+            Registration.objects.select_for_update(of=("self",))
+            .select_related("event")
+            .get(pk=registration_id)
+        )
+        if registration.checked_in_at is not None:
+            return registration, False
+        if not registration.holds_place and not anyway:
+            raise CheckInRefused()
+        registration.checked_in_at = now
+        registration.save(update_fields=["checked_in_at", "updated_at"])
+    logger.info("Registration %s checked in by user %s", registration.pk, by.pk)
+    return registration, True
+
+
+# --- Certificate ---------------------------------------------------------------------------------------
+
+
+def participation_certificate_pdf(registration: Registration) -> bytes:
+    """Her certificate of participation: a German page, and one in her language if that is not German."""
+    event = registration.event
+    languages = ["de"] if registration.language == "de" else ["de", registration.language]
+    bookings = list(confirmed_bookings(registration))
+    pages = []
+    for language in languages:
+        with translation.override(language):
+            pages.append(
+                render_to_string(
+                    "backoffice/checkin/certificate_page.html",
+                    {
+                        "name": registration.name,
+                        # Organiser-written texts may fall back to German on her page: isolated for RTL.
+                        "title": format_html("<bdi>{}</bdi>", event.title),
+                        "venue": format_html("<bdi>{}</bdi>", event.venue_name),
+                        "venue_address": event.venue_address.splitlines(),
+                        "date": formats.date_format(timezone.localtime(event.starts_at), "DATE_FORMAT"),
+                        "bookings": bookings,
+                        "office": settings.OFFICE_NAME,
+                        "address": settings.OFFICE_ADDRESS,
+                        "issued": timezone.localdate(),
+                        "language": language,
+                        "bidi": translation.get_language_bidi(),
+                    },
+                )
+            )
+    html = render_to_string("backoffice/checkin/certificate.html", {"pages": pages})
+    return HTML(string=html, base_url=str(settings.BASE_DIR / "static")).write_pdf()
+
+
+# --- Forms ---------------------------------------------------------------------------------------------
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Code"),
+        max_length=500,
+        help_text=gettext_lazy("The code in the QR code of her confirmation e-mail."),
+        error_messages={"required": gettext_lazy("Scan the QR code or type the code.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+
+    def __init__(self, *args, event: Event, limited: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.limited = limited
+        self.registration = None
+
+    def clean_code(self):
+        if self.limited:
+            raise ValidationError(
+                _("Too many codes in one minute. Please wait a moment, then scan again."), code="limited"
+            )
+        # A scanner may add a line break or spaces; the token itself has none.
+        code = "".join(self.cleaned_data["code"].split())
+        try:
+            registration = registration_from_token(code, salt=CHECKIN_SALT)
+        except BadToken:
+            raise ValidationError(
+                _("This code is not valid. Scan it again, or search by name."), code="invalid"
+            ) from None
+        if registration.event_id != self.event.pk:
+            raise ValidationError(_("This code is for another event."), code="other_event")
+        self.registration = registration
+        return code
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=gettext_lazy("Name"),
+        min_length=2,
+        max_length=150,
+        help_text=gettext_lazy("At least two letters. Registered and waiting participants are found."),
+        error_messages={
+            "required": gettext_lazy("Enter at least two letters of her name."),
+            "min_length": gettext_lazy("Enter at least two letters of her name."),
+        },
+        widget=forms.SearchInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+# --- Views ---------------------------------------------------------------------------------------------
+
+
+def _event(request, slug: str) -> Event:
+    return access.event_or_404(request.user, slug, roles=ROLES)
+
+
+def _registration_or_404(event: Event, registration_id: int, **filters) -> Registration:
+    registration = (
+        Registration.objects.filter(event=event, pk=registration_id, **filters)
+        .select_related("event")
+        .first()
+    )
+    if registration is None:
+        raise Http404
+    return registration
+
+
+def _start_page(request, event: Event, code_form: CodeForm, search_form: SearchForm, status: int = 200):
+    results, more = None, False
+    if search_form.is_bound and search_form.is_valid():
+        found = list(search(event, search_form.cleaned_data["q"])[: SEARCH_LIMIT + 1])
+        results, more = found[:SEARCH_LIMIT], len(found) > SEARCH_LIMIT
+    return render(
+        request,
+        "backoffice/checkin/index.html",
+        {
+            "event": event,
+            "code_form": code_form,
+            "search_form": search_form,
+            "results": results,
+            "more": more,
+            "search_limit": SEARCH_LIMIT,
+            "counts": arrival_counts(event),
+        },
+        status=status,
+    )
+
+
+def _result_page(request, event: Event, registration: Registration, *, outcome: str = "", error: str = ""):
+    return render(
+        request,
+        "backoffice/checkin/result.html",
+        {
+            "event": event,
+            "registration": registration,
+            "bookings": confirmed_bookings(registration),
+            "children": registration.children.all(),
+            "outcome": outcome,
+            "error": error,
+        },
+    )
+
+
+def _check_in(request, event: Event, registration: Registration, *, anyway: bool):
+    """Check her in, record it, and show the result (rendered: a reload only repeats a harmless check-in)."""
+    outcome, error = "", ""
+    try:
+        with transaction.atomic():
+            registration, first_time = check_in(
+                registration_id=registration.pk, by=request.user, now=timezone.now(), anyway=anyway
+            )
+            if first_time:
+                audit.record(
+                    request,
+                    "check_in",
+                    event=event,
+                    registration=registration,
+                    status=registration.status,
+                    anyway=not registration.holds_place,
+                )
+    except CheckInRefused:
+        outcome = "refused"
+    except RegistrationError as exc:
+        error = str(exc.message)
+    else:
+        outcome = "checked_in" if first_time else "already"
+    registration.refresh_from_db()
+    return _result_page(request, event, registration, outcome=outcome, error=error)
+
+
+@login_required
+@never_cache
+@require_safe
+def index(request, slug: str):
+    event = _event(request, slug)
+    search_form = SearchForm(request.GET if "q" in request.GET else None)
+    return _start_page(request, event, CodeForm(event=event), search_form)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def code(request, slug: str):
+    event = _event(request, slug)
+    if request.method != "POST":
+        return redirect("backoffice-checkin:index", slug=event.slug)
+    limited = too_many("checkin", str(request.user.pk), limit=CODE_LOOKUPS_PER_MINUTE)
+    form = CodeForm(request.POST, event=event, limited=limited)
+    if form.is_valid():
+        return _check_in(request, event, form.registration, anyway=False)
+    return _start_page(request, event, form, SearchForm(), status=429 if limited else 200)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def registration(request, slug: str, registration_id: int):
+    event = _event(request, slug)
+    item = _registration_or_404(event, registration_id)
+    if request.method == "POST":
+        return _check_in(request, event, item, anyway=request.POST.get("anyway") == "1")
+    return _result_page(request, event, item)
+
+
+@login_required
+@never_cache
+@require_safe
+def certificate(request, slug: str, registration_id: int):
+    event = _event(request, slug)
+    item = _registration_or_404(event, registration_id, checked_in_at__isnull=False)
+    pdf = participation_certificate_pdf(item)
+    audit.record(request, "participation_certificate", event=event, registration=item)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="teilnahmebescheinigung.pdf"'
+    return response
