@@ -28,6 +28,9 @@ PAGE_TITLES = {
         "uk": "Інформація про захист даних",
         "ru": "Информация о защите данных",
         "tr": "Veri koruma bilgilendirmesi",
+        "pl": "Informacja o ochronie danych",
+        "ro": "Informații privind protecția datelor",
+        "vi": "Thông tin về bảo vệ dữ liệu",
     },
     "accessibility": {
         "de": "Erklärung zur Barrierefreiheit",
@@ -37,6 +40,9 @@ PAGE_TITLES = {
         "uk": "Заява про доступність",
         "ru": "Заявление о доступности",
         "tr": "Erişilebilirlik beyanı",
+        "pl": "Deklaracja dostępności",
+        "ro": "Declarație de accesibilitate",
+        "vi": "Tuyên bố về khả năng tiếp cận",
     },
     "imprint": {
         "de": "Impressum",
@@ -46,6 +52,9 @@ PAGE_TITLES = {
         "uk": "Вихідні дані (Impressum)",
         "ru": "Выходные данные (Impressum)",
         "tr": "Künye (Impressum)",
+        "pl": "Nota prawna (Impressum)",
+        "ro": "Mențiuni legale (Impressum)",
+        "vi": "Thông tin pháp lý (Impressum)",
     },
 }
 

@@ -148,3 +148,17 @@ def test_home_page_query_count_does_not_grow_with_events(client):
     few = count_queries(client, "/de/")
     EventFactory.create_batch(20)
     assert count_queries(client, "/de/") == few
+
+
+def test_organiser_text_without_a_translation_is_marked_as_german(client, event):
+    content = client.get(f"/ar/events/{event.slug}/").content.decode()
+    assert '<span lang="de">Workshop-Phase 1</span>' in content  # the slot has no Arabic title
+    assert "fallback-marker" in content
+    german = client.get(f"/de/events/{event.slug}/").content.decode()
+    assert "fallback-marker" not in german
+
+
+def test_the_language_she_chose_is_remembered_for_the_bare_address(client, event):
+    client.get(f"/uk/events/{event.slug}/")
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="de")
+    assert response["Location"] == "/uk/"

@@ -1,0 +1,24 @@
+"""Organiser-written texts in the visitor's language, marked when they fall back to German."""
+
+from django import template
+from django.conf import settings
+from django.utils.html import format_html, linebreaks
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.simple_tag
+def translated(obj, field: str, *, paragraphs: bool = False):
+    """The field in the active language; German text (the fallback) gets lang="de" and a visible marker."""
+    language = get_language() or settings.LANGUAGE_CODE
+    own = getattr(obj, f"{field}_{language.replace('-', '_')}", None)
+    text = getattr(obj, field, "") or ""
+    body = mark_safe(linebreaks(text, autoescape=True)) if paragraphs else text  # noqa: S308 - escaped
+    if own or language == settings.LANGUAGE_CODE or not text:
+        return body
+    return format_html(
+        '<span lang="de">{}</span> <span class="fallback-marker">({})</span>', body, _("in German")
+    )
