@@ -17,4 +17,5 @@ def site(request):
             for code, _name in settings.LANGUAGES
         ],
         "organiser_email": settings.ORGANISER_EMAIL,
+        "plain_german_url": translate_url(request.path, "de-simple"),
     }

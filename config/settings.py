@@ -7,6 +7,7 @@ There is one settings module: development, tests and production run the same cod
 from pathlib import Path
 
 import environ
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -209,7 +210,16 @@ LANGUAGES = [
     ("pl", _("Polish")),
     ("ro", _("Romanian")),
     ("vi", _("Vietnamese")),
+    # Plain German (Einfache Sprache) for the participant-facing pages and messages; every string it
+    # does not rewrite falls back to standard German.
+    ("de-simple", _("Plain German")),
 ]
+LANG_INFO["de-simple"] = {
+    "bidi": False,
+    "code": "de-simple",
+    "name": "Plain German",
+    "name_local": "Einfache Sprache",
+}
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Berlin"

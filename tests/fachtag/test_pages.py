@@ -162,3 +162,14 @@ def test_the_language_she_chose_is_remembered_for_the_bare_address(client, event
     client.get(f"/uk/events/{event.slug}/")
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="de")
     assert response["Location"] == "/uk/"
+
+
+def test_plain_german_pages_use_short_sentences_and_fall_back_to_german(client, event):
+    plain = client.get(f"/de-simple/events/{event.slug}/")
+    assert plain.status_code == 200
+    assert 'lang="de-simple"' in plain.content.decode()
+    german = client.get(f"/de/events/{event.slug}/").content.decode()
+    assert "Einfache Sprache" in german  # every page links to the Plain German version
+    signup_plain = client.get(f"/de-simple/events/{event.slug}/signup/").content.decode()
+    signup_german = client.get(f"/de/events/{event.slug}/signup/").content.decode()
+    assert signup_plain != signup_german
