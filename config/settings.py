@@ -220,7 +220,9 @@ LANG_INFO["de-simple"] = {
     "name": "Plain German",
     "name_local": "Einfache Sprache",
 }
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our catalogues first; overrides/ re-words third-party strings (allauth's German "du" → "Sie", password
+# messages Django lacks in some languages).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "overrides" / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Berlin"
 USE_TZ = True
