@@ -11,6 +11,17 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)
+def _german_to_start_with():
+    """A request through the test client leaves its language active in this thread: start each test in German."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """The cache is a real Redis shared by all tests: start each test with it empty."""
     from django.core.cache import cache
@@ -46,5 +57,11 @@ def page(browser, live_server):
             page.foreign_requests.append(request.url)
 
     page.on("request", record)
+    # Anything the Content-Security-Policy blocks shows up as a console error.
+    page.csp_errors = []
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and page.csp_errors.append(message.text),
+    )
     yield page
     context.close()

@@ -20,8 +20,8 @@ class EventFactory(factory.django.DjangoModelFactory):
 
     kind = Event.Kind.FACHTAG
     slug = factory.Sequence(lambda n: f"fachtag-{n}")
-    title = factory.Sequence(lambda n: f"Fachtag {n}")
-    title_de = factory.SelfAttribute("title")
+    # Only the German field: setting `title` would fill the field of whatever language is active.
+    title_de = factory.Sequence(lambda n: f"Fachtag {n}")
     venue_name = "Neues Rathaus"
     venue_address = "Martin-Luther-Ring 4–6\n04109 Leipzig"
     starts_at = factory.LazyFunction(lambda: berlin(2099, 3, 12, 9, 0))
@@ -45,7 +45,6 @@ class WorkshopFactory(factory.django.DjangoModelFactory):
         model = Workshop
 
     slot = factory.SubFactory(TimeSlotFactory)
-    title = factory.Sequence(lambda n: f"Workshop {n}")
-    title_de = factory.SelfAttribute("title")
+    title_de = factory.Sequence(lambda n: f"Workshop {n}")
     room = "Raum 101"
     capacity = 25

@@ -73,7 +73,7 @@ def pdf_pages(response) -> list[str]:
 def fachtag():
     """Three places: Amal and Olena (the only seat of "Bewerbung" went to Amal) and Maria hold one;
     Samir waits with his child; Tom cancelled."""
-    event = EventFactory(slug="fachtag-2027", title="Fachtag 2027", capacity=3, has_childcare=True)
+    event = EventFactory(slug="fachtag-2027", title_de="Fachtag 2027", capacity=3, has_childcare=True)
     ChildcareGroup.objects.create(event=event, min_age=0, max_age=2, capacity=5)
     ChildcareGroup.objects.create(event=event, min_age=3, max_age=6, capacity=5)
     morning = TimeSlotFactory(
@@ -83,9 +83,9 @@ def fachtag():
         event=event, starts_at=berlin(2099, 3, 12, 13, 0), ends_at=berlin(2099, 3, 12, 14, 30)
     )
     w = {
-        "bewerbung": WorkshopFactory(slot=morning, title="Bewerbung", room="Raum 101", capacity=1),
-        "recht": WorkshopFactory(slot=morning, title="Aufenthaltsrecht", room="Raum 102"),
-        "netzwerk": WorkshopFactory(slot=afternoon, title="Netzwerken", room="Raum 101"),
+        "bewerbung": WorkshopFactory(slot=morning, title_de="Bewerbung", room="Raum 101", capacity=1),
+        "recht": WorkshopFactory(slot=morning, title_de="Aufenthaltsrecht", room="Raum 102"),
+        "netzwerk": WorkshopFactory(slot=afternoon, title_de="Netzwerken", room="Raum 101"),
     }
     people = {
         "amal": sign_up(
@@ -377,7 +377,7 @@ def test_attendance_pdf_has_a_page_per_workshop_by_room_with_its_confirmed_parti
 
 def test_attendance_list_of_a_big_workshop_runs_over_pages_with_its_header(client):
     event = EventFactory(capacity=80)
-    workshop = WorkshopFactory(slot=TimeSlotFactory(event=event), title="Großer Workshop", capacity=80)
+    workshop = WorkshopFactory(slot=TimeSlotFactory(event=event), title_de="Großer Workshop", capacity=80)
     for n in range(60):
         sign_up(event, workshop, name=f"Teilnehmerin {n:02}", email=f"t{n}@example.org")
     client.force_login(organiser_of(event))

@@ -46,6 +46,7 @@ def test_public_pages_have_no_wcag_violations(page, live_server, registration, l
     page.wait_for_selector(".error-summary")
     assert axe_violations(page) == []
     assert page.foreign_requests == []
+    assert page.csp_errors == []
 
 
 def test_the_whole_sign_up_works_with_the_keyboard_alone(page, live_server, registration):
