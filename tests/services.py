@@ -159,28 +159,7 @@ def redis_outage():
     stop_redis(keep_dir=True)
 
     def restart() -> None:
-        base, port = _started.pop("redis-stopped")
-        process = subprocess.Popen(
-            [
-                shutil.which("redis-server"),
-                "--port",
-                str(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(base),
-                "--maxmemory-policy",
-                "noeviction",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        _started["redis"] = (process, base, port)
-        wait_for_redis(port)
+        _redis_server(*_started.pop("redis-stopped"))
 
     return restart
 
