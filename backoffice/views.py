@@ -15,11 +15,12 @@ from backoffice import access, audit, selectors
 from backoffice import announcements as announcement_service
 from backoffice.forms import AnnouncementForm, CapacityForm, ParticipantFilterForm, WalkInForm
 from backoffice.models import Announcement, AuditEntry
-from fachtag.models import Workshop
+from fachtag.models import Event, Workshop
 from pages.views import PRIVACY_NOTICE_VERSION
 from registrations import services
 from registrations.errors import RegistrationError
 from registrations.models import Registration
+from registrations.selectors import event_for_signup
 
 
 @login_required
@@ -224,7 +225,10 @@ def capacity(request, slug: str):
 @login_required
 def walk_in(request, slug: str):
     event = access.event_or_404(request.user, slug)
-    event = selectors_event_with_programme(event)
+    try:  # the walk-in form needs the programme; a draft or cancelled event takes no one
+        event = event_for_signup(slug=event.slug)
+    except Event.DoesNotExist:
+        raise Http404 from None
     form = WalkInForm(request.POST or None, event=event, initial={"language": "de"})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -255,15 +259,6 @@ def walk_in(request, slug: str):
                 messages.warning(request, _("This address is registered already: here is her registration."))
             return redirect("backoffice:registration", slug=slug, registration_id=result.registration.pk)
     return render(request, "backoffice/walk_in.html", {"event": event, "form": form})
-
-
-def selectors_event_with_programme(event):
-    from registrations.selectors import event_for_signup
-
-    try:
-        return event_for_signup(slug=event.slug)
-    except event.DoesNotExist:
-        raise Http404 from None
 
 
 @login_required
