@@ -1,5 +1,12 @@
+import logging
+
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.db import InterfaceError, OperationalError, connections
+from django.shortcuts import render
 from django.utils import translation
+
+logger = logging.getLogger(__name__)
 
 
 class RememberLanguageMiddleware:
@@ -51,3 +58,33 @@ class ContentSecurityPolicyMiddleware:
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
         return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A lost database connection (server restarted, connection dropped, failover) gives her a clear page
+    that says nothing was lost and to try again in a moment (503 with Retry-After), never a bare 500.
+
+    The broken connection is closed at once, so the next request opens a fresh one. Rendering this page
+    needs no database: she is shown as not logged in, whatever her session says.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.warning("Database unavailable during %s %s: %s", request.method, request.path, exception)
+        close_broken_connections()
+        response = render(request, "503.html", {"user": AnonymousUser()}, status=503)
+        response["Retry-After"] = "10"
+        return response
+
+
+def close_broken_connections() -> None:
+    """Close connections that failed, so that the next query reconnects instead of failing again."""
+    for conn in connections.all(initialized_only=True):
+        conn.close_if_unusable_or_obsolete()

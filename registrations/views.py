@@ -4,16 +4,18 @@ import functools
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from config.middleware import close_broken_connections
 from fachtag.models import Event
 from notifications import calendar as ics
 from pages.views import PRIVACY_NOTICE_VERSION
@@ -24,6 +26,10 @@ from registrations.ratelimit import client_ip, too_many
 from registrations.tokens import CONFIRM_SALT, UNSUBSCRIBE_SALT, BadToken, make_token, registration_from_token
 
 SIGNUPS_PER_MINUTE = 10
+DATABASE_FAULT = gettext_lazy(
+    "A technical fault stopped us from saving your registration. Please send the form again in a moment: "
+    "you will not be registered twice."
+)
 LINK_REQUESTS_PER_MINUTE = 5
 
 
@@ -76,6 +82,12 @@ def _register(request, event, form):
         )
     except Busy as exc:
         form.add_error(None, exc.message)
+        return _busy(request, event, form)
+    except (OperationalError, InterfaceError):
+        # The database connection was lost mid-way: her form comes back intact; sending it again is safe,
+        # because the same submission key never registers her twice.
+        close_broken_connections()
+        form.add_error(None, DATABASE_FAULT)
         return _busy(request, event, form)
     except RegistrationError as exc:
         form.add_error(None, exc.message)

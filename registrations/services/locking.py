@@ -14,6 +14,15 @@ from registrations.errors import Busy
 
 # Long enough for a queue of simultaneous sign-ups to drain; a request that still waits gets a friendly "try again".
 LOCK_TIMEOUT = "10s"
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE for a lock wait that hit lock_timeout
+
+
+def _busy_or_raise(exc: OperationalError) -> Busy:
+    """A lock wait that timed out means "too many at once" (Busy); anything else (a dropped connection)
+    is a real database fault and goes up as it is."""
+    if getattr(exc.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+        return Busy()
+    raise exc
 
 
 def _set_lock_timeout() -> None:
@@ -30,7 +39,7 @@ def lock_event(event_id: int) -> Event:
     try:
         return Event.objects.select_for_update().get(pk=event_id)
     except OperationalError as exc:
-        raise Busy() from exc
+        raise _busy_or_raise(exc) from exc
 
 
 def lock_workshops(ids: Iterable[int], *, event_id: int) -> dict[int, Workshop]:
@@ -44,14 +53,14 @@ def lock_workshops(ids: Iterable[int], *, event_id: int) -> dict[int, Workshop]:
     try:
         return {workshop.pk: workshop for workshop in rows}
     except OperationalError as exc:
-        raise Busy() from exc
+        raise _busy_or_raise(exc) from exc
 
 
 def lock_childcare_groups(event_id: int) -> list[ChildcareGroup]:
     try:
         return list(ChildcareGroup.objects.select_for_update().filter(event_id=event_id).order_by("pk"))
     except OperationalError as exc:
-        raise Busy() from exc
+        raise _busy_or_raise(exc) from exc
 
 
 def atomic():
