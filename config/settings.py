@@ -259,6 +259,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# --- Sign-up form anti-bot measures. Both stay on in production; a load test on loopback relaxes them.
+# A form sent back sooner than this after it was shown is taken for a bot (signed time in the form).
+SIGNUP_MIN_FILL_SECONDS = env.int("SIGNUP_MIN_FILL_SECONDS", default=3)
+# Sign-up attempts per minute from one address (client IP) before a "please wait" answer.
+SIGNUP_RATE_LIMIT_PER_MINUTE = env.int("SIGNUP_RATE_LIMIT_PER_MINUTE", default=10)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

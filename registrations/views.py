@@ -3,6 +3,7 @@
 import functools
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +24,7 @@ from registrations.forms import ChangeWorkshopsForm, ChildcareForm, SignupForm
 from registrations.ratelimit import client_ip, too_many
 from registrations.tokens import CONFIRM_SALT, UNSUBSCRIBE_SALT, BadToken, make_token, registration_from_token
 
-SIGNUPS_PER_MINUTE = 10
+SIGNUPS_PER_MINUTE = settings.SIGNUP_RATE_LIMIT_PER_MINUTE
 LINK_REQUESTS_PER_MINUTE = 5
 
 
