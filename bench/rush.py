@@ -23,6 +23,7 @@ import http.client
 import os
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -136,8 +137,8 @@ def start_gunicorn(port: int, args) -> subprocess.Popen:
     raise SystemExit("gunicorn did not answer within 60 s")
 
 
-def start_celery() -> subprocess.Popen:
-    # As docker-compose.yml runs it: the prefork pool with two processes.
+def start_celery(log: Path) -> subprocess.Popen:
+    # As docker-compose.yml runs it: the prefork pool with two processes. Its output goes to a log file.
     env = {**os.environ, "DATABASE_URL": os.environ["DATABASE_URL"] + "?application_name=mail"}
     return subprocess.Popen(
         [
@@ -158,6 +159,7 @@ def start_celery() -> subprocess.Popen:
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
+        stderr=log.open("w"),
     )
 
 
@@ -423,7 +425,7 @@ def main() -> None:
         port = free_port()
         web = start_gunicorn(port, args)
         processes.append(web)
-        mail = start_celery()
+        mail = start_celery(var_dir / "celery.log")
         processes.append(mail)
         roots = {"web": web.pid, "db": postmaster_pid(pg_data), "mail": mail.pid}
         # Warm-up (not counted): every worker has loaded its code, templates and catalogues.
@@ -444,6 +446,7 @@ def main() -> None:
             process.terminate()
             process.wait(30)
         stop(handles)
+        shutil.rmtree(var_dir, ignore_errors=True)
 
     print(
         f"sign-up rush: {args.people} people per run, event of {CAPACITY} seats, 2 parallel slots x "

@@ -56,7 +56,14 @@ def signup(request, slug: str):
             response = _register(request, event, form)
             if response:
                 return response
-    return render(request, "registrations/signup.html", {"event": event, "form": form}, status=status)
+    # An empty form without prefill renders its personal fields alike for everyone (cached per language).
+    fields_cacheable = not form.is_bound and not form.initial.get("email")
+    return render(
+        request,
+        "registrations/signup.html",
+        {"event": event, "form": form, "fields_cacheable": fields_cacheable},
+        status=status,
+    )
 
 
 def _register(request, event, form):
