@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from registrations.choices import INTERPRETING_LANGUAGES, MAX_CHILD_AGE, MAX_CHILDREN, OTHER
 from registrations.validators import no_control_characters, no_control_characters_multiline
 
-MIN_FILL_SECONDS = 3
+MIN_FILL_SECONDS = settings.SIGNUP_MIN_FILL_SECONDS
 FORM_SIGNER_SALT = "registrations.signup-started"
 NO_WORKSHOP = ""
 

@@ -3,6 +3,7 @@
 import functools
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse
@@ -25,7 +26,7 @@ from registrations.forms import ChangeWorkshopsForm, ChildcareForm, SignupForm
 from registrations.ratelimit import client_ip, too_many
 from registrations.tokens import CONFIRM_SALT, UNSUBSCRIBE_SALT, BadToken, make_token, registration_from_token
 
-SIGNUPS_PER_MINUTE = 10
+SIGNUPS_PER_MINUTE = settings.SIGNUP_RATE_LIMIT_PER_MINUTE
 DATABASE_FAULT = gettext_lazy(
     "A technical fault stopped us from saving your registration. Please send the form again in a moment: "
     "you will not be registered twice."
@@ -61,7 +62,14 @@ def signup(request, slug: str):
             response = _register(request, event, form)
             if response:
                 return response
-    return render(request, "registrations/signup.html", {"event": event, "form": form}, status=status)
+    # An empty form without prefill renders its personal fields alike for everyone (cached per language).
+    fields_cacheable = not form.is_bound and not form.initial.get("email")
+    return render(
+        request,
+        "registrations/signup.html",
+        {"event": event, "form": form, "fields_cacheable": fields_cacheable},
+        status=status,
+    )
 
 
 def _register(request, event, form):

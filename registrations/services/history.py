@@ -10,3 +10,11 @@ def log(
     return RegistrationLog.objects.create(
         registration=registration, booking=booking, action=action, actor=actor, detail=detail
     )
+
+
+def log_many(registration: Registration, entries: list[tuple[str, Booking | None, dict]], *, actor=None):
+    """Record several state changes of one registration in one query, in order; returns the entries."""
+    return RegistrationLog.objects.bulk_create(
+        RegistrationLog(registration=registration, booking=booking, action=action, actor=actor, detail=detail)
+        for action, booking, detail in entries
+    )

@@ -12,13 +12,16 @@ from registrations.models import MessageText, Registration, RegistrationLog
 from registrations.tokens import CONFIRM_SALT, make_token
 
 
-def registration_message(registration: Registration, kind: str, cause: RegistrationLog) -> None:
+def registration_message(
+    registration: Registration, kind: str, cause: RegistrationLog, *, known: dict | None = None
+) -> None:
     """Queue message `kind` for her, once per state change (the log entry that caused it is the version).
 
     Messages about her bookings carry a calendar invite that updates (or cancels) her calendar entries.
+    `known` spares queries for what the caller holds already (see message_context).
     """
     with translation.override(registration.language):
-        context = message_context(registration, kind)
+        context = message_context(registration, kind, known=known)
         if kind in calendar.INVITE_KINDS and (
             invite := calendar.invite_update(registration, registration.language)
         ):
@@ -38,9 +41,18 @@ def registration_message(registration: Registration, kind: str, cause: Registrat
     )
 
 
-def message_context(registration: Registration, kind: str) -> dict:
+def message_context(registration: Registration, kind: str, *, known: dict | None = None) -> dict:
+    """What the message says. `known` may hold what the caller has just written, so it is not read
+    back: "bookings" (her active bookings with workshop and slot, in slot order), "children" (how many),
+    "texts" (the event's MessageText rows by kind)."""
+    known = known or {}
     event = registration.event
     local = timezone.localtime
+    bookings = known.get("bookings")
+    if bookings is None:
+        bookings = registration.bookings.filter(
+            status__in=("confirmed", "offered", "waitlisted")
+        ).select_related("workshop", "slot")
     context = {
         "name": registration.name,
         "event_title": event.title,
@@ -57,12 +69,10 @@ def message_context(registration: Registration, kind: str) -> dict:
                 "status": b.status,
                 "status_label": str(b.get_status_display()),
             }
-            for b in registration.bookings.filter(
-                status__in=("confirmed", "offered", "waitlisted")
-            ).select_related("workshop", "slot")
+            for b in bookings
         ],
-        "children": registration.children.count(),
-        "event_text": _event_text(event, kind),
+        "children": known["children"] if "children" in known else registration.children.count(),
+        "event_text": _event_text(event, kind, known.get("texts")),
     }
     deadline = registration.offer_expires_at
     if deadline:
@@ -78,7 +88,9 @@ def message_context(registration: Registration, kind: str) -> dict:
     return context
 
 
-def _event_text(event, kind: str) -> str:
+def _event_text(event, kind: str, texts: dict | None = None) -> str:
     """What organisers added to this kind of message for this event, in the active language."""
-    text = MessageText.objects.filter(event=event, kind=kind).first()
+    text = (
+        texts.get(kind) if texts is not None else MessageText.objects.filter(event=event, kind=kind).first()
+    )
     return text.text if text else ""

@@ -52,6 +52,15 @@ def take_workshop_seat(workshop: Workshop) -> None:
     workshop.seats_taken += 1
 
 
+def take_workshop_seats(workshops: list[Workshop]) -> None:
+    """One seat in each of these (distinct) workshops, in one statement."""
+    Workshop.objects.filter(pk__in=[workshop.pk for workshop in workshops]).update(
+        seats_taken=F("seats_taken") + 1
+    )
+    for workshop in workshops:
+        workshop.seats_taken += 1
+
+
 def release_workshop_seat(workshop: Workshop) -> None:
     Workshop.objects.filter(pk=workshop.pk).update(seats_taken=F("seats_taken") - 1)
     workshop.seats_taken -= 1

@@ -9,9 +9,11 @@ from django.utils import translation
 from fachtag.models import Event
 from notifications import outbox
 from notifications.models import OutboxMessage
-from registrations.models import Booking, Registration
+from registrations.models import Booking, MessageText, Registration
 from registrations.services.notify import message_context
 from registrations.tokens import UNSUBSCRIBE_SALT, make_token
+
+ACTIVE_BOOKINGS = (Booking.Status.CONFIRMED, Booking.Status.OFFERED, Booking.Status.WAITLISTED)
 
 
 def due_reminder(event: Event, now: datetime) -> int | None:
@@ -41,7 +43,7 @@ def send_due_reminders(*, now: datetime) -> int:
 
 
 def _remind(event: Event, days: int, now: datetime) -> int:
-    seats = Booking.objects.filter(status=Booking.Status.CONFIRMED).select_related("workshop", "slot")
+    active = Booking.objects.filter(status__in=ACTIVE_BOOKINGS).select_related("workshop", "slot")
     due = (
         Registration.objects.filter(
             event=event,
@@ -51,13 +53,14 @@ def _remind(event: Event, days: int, now: datetime) -> int:
         )
         .filter(Q(last_reminder_days__isnull=True) | Q(last_reminder_days__gt=days))
         .select_related("event")
-        .prefetch_related(Prefetch("bookings", queryset=seats), "children")
+        .prefetch_related(Prefetch("bookings", queryset=active), "children")
     )
+    texts = {text.kind: text for text in MessageText.objects.filter(event=event, kind="reminder")}
     written = 0
     registrations = list(due[:1000])
     while registrations:
         with transaction.atomic():
-            messages = [_reminder_message(registration, days) for registration in registrations]
+            messages = [_reminder_message(registration, days, texts) for registration in registrations]
             outbox.enqueue_many(messages)
             Registration.objects.filter(pk__in=[r.pk for r in registrations]).update(last_reminder_days=days)
         written += len(registrations)
@@ -65,9 +68,14 @@ def _remind(event: Event, days: int, now: datetime) -> int:
     return written
 
 
-def _reminder_message(registration: Registration, days: int) -> OutboxMessage:
+def _reminder_message(registration: Registration, days: int, texts: dict) -> OutboxMessage:
+    known = {  # prefetched: no queries per reminder
+        "bookings": list(registration.bookings.all()),
+        "children": len(registration.children.all()),
+        "texts": texts,
+    }
     with translation.override(registration.language):
-        context = message_context(registration, "reminder")
+        context = message_context(registration, "reminder", known=known)
     context["days"] = days
     context["unsubscribe_path"] = unsubscribe_path(registration)
     return OutboxMessage(

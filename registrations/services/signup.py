@@ -5,14 +5,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import ClassVar
 
+from django.db.models import Q
 from django.utils import timezone
 
 from registrations.errors import InvalidChoice, RegistrationClosed
-from registrations.models import Booking, Child, Registration
+from registrations.models import Booking, Child, MessageText, Registration
 from registrations.services import notify, places
-from registrations.services.history import Action, log
+from registrations.services.history import Action, log, log_many
 from registrations.services.locking import atomic, lock_childcare_groups, lock_event, lock_workshops
-from registrations.services.waitlist import allocate_bookings
 
 # What a new registration's status is recorded as, and which message she gets.
 SIGNUP_OUTCOME = {
@@ -20,6 +20,7 @@ SIGNUP_OUTCOME = {
     Registration.Status.PENDING: (Action.REGISTERED, "confirm_email"),
     Registration.Status.WAITLISTED: (Action.WAITLISTED, "registration_waitlisted"),
 }
+SIGNUP_MESSAGES = [message for _action, message in SIGNUP_OUTCOME.values()]
 
 
 @dataclass
@@ -79,20 +80,26 @@ def register(
     """
     now = now or timezone.now()
     email = applicant.email.strip().lower()
+    # Read before the lock what does not depend on it: the organisers' texts for her messages.
+    texts = {
+        text.kind: text
+        for text in MessageText.objects.filter(
+            event_id=event_id, kind__in=[*SIGNUP_MESSAGES, "personal_link"]
+        )
+    }
     with atomic():
         event = lock_event(event_id)
-        if submission_key and (same := Registration.objects.filter(submission_key=submission_key).first()):
+        same, existing = _earlier(event, email, submission_key)
+        if same:
             return SignupResult(same, created=False)
         walk_in_possible = (
             actor is not None and event.status == event.Status.PUBLISHED and now < event.ends_at
         )
         if event.registration_state(now) != "open" and not walk_in_possible:
             raise RegistrationClosed()
-        existing = Registration.objects.filter(
-            event=event, email=email, status__in=Registration.ACTIVE
-        ).first()
         if existing:
-            notify.registration_message(existing, "personal_link", log(existing, Action.LINK_SENT))
+            entry = log(existing, Action.LINK_SENT)
+            notify.registration_message(existing, "personal_link", entry, known={"texts": texts})
             return SignupResult(existing, created=False)
 
         workshops = lock_workshops(workshop_ids, event_id=event.pk)
@@ -114,12 +121,16 @@ def register(
             Child(registration=registration, age=age, group=places.group_for_age(groups, age))
             for age in applicant.child_ages
         )
-        Booking.objects.bulk_create(
+        # Each wish is seated at once where its workshop has a seat (only with an event place), else waits.
+        seated = [
+            workshops[pk] for pk in workshop_ids if gets_place and places.workshop_has_seat(workshops[pk])
+        ]
+        bookings = Booking.objects.bulk_create(
             Booking(
                 registration=registration,
                 workshop=workshops[pk],
                 slot=workshops[pk].slot,
-                status=Booking.Status.WAITLISTED,
+                status=Booking.Status.CONFIRMED if workshops[pk] in seated else Booking.Status.WAITLISTED,
                 waitlisted_at=now,
             )
             for pk in workshop_ids
@@ -127,10 +138,37 @@ def register(
         if gets_place:
             places.take_event_place(event)
             places.take_childcare(groups, need)
-            allocate_bookings(registration, workshops=workshops, now=now)
-        entry = log(registration, SIGNUP_OUTCOME[status][0], actor=actor)
-        notify.registration_message(registration, SIGNUP_OUTCOME[status][1], entry)
+            places.take_workshop_seats(seated)
+        entries = log_many(
+            registration,
+            [
+                (Action.CONFIRMED, booking, {"workshop": booking.workshop_id})
+                for booking in bookings
+                if booking.status == Booking.Status.CONFIRMED
+            ]
+            + [(SIGNUP_OUTCOME[status][0], None, {})],
+            actor=actor,
+        )
+        known = {
+            "bookings": sorted(bookings, key=lambda booking: (booking.slot.starts_at, booking.pk)),
+            "children": len(applicant.child_ages),
+            "texts": texts,
+        }
+        notify.registration_message(registration, SIGNUP_OUTCOME[status][1], entries[-1], known=known)
         return SignupResult(registration, created=True)
+
+
+def _earlier(event, email: str, submission_key) -> tuple[Registration | None, Registration | None]:
+    """(the registration this same form made before, her active registration for the event): one query."""
+    same_person = Q(event=event, email=email, status__in=Registration.ACTIVE)
+    found = list(
+        Registration.objects.filter(
+            same_person | Q(submission_key=submission_key) if submission_key else same_person
+        )
+    )
+    same = next((r for r in found if submission_key and r.submission_key == submission_key), None)
+    existing = next((r for r in found if r.event_id == event.pk and r.email == email and r.is_active), None)
+    return same, existing
 
 
 def _check_choices(workshop_ids: list[int], workshops: dict) -> None:

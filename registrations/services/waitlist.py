@@ -7,11 +7,13 @@ its transaction, and is safe to call when nothing is free: it then does nothing.
 from collections import Counter
 from datetime import datetime
 
+from django.utils import timezone
+
 from fachtag.models import Event, Workshop
 from registrations.errors import NotAllowed
 from registrations.models import Booking, Registration
 from registrations.services import notify, places
-from registrations.services.history import Action, log
+from registrations.services.history import Action, log, log_many
 from registrations.services.locking import atomic, lock_childcare_groups, lock_event, lock_workshops
 
 # A waiting booking moves up only when its registration has its event place.
@@ -19,16 +21,23 @@ SEATED = (Registration.Status.CONFIRMED, Registration.Status.PENDING)
 
 
 def allocate_bookings(registration: Registration, *, now: datetime, workshops: dict | None = None) -> None:
-    """Seat her waiting workshop wishes where seats are free (after she got her event place)."""
+    """Seat her waiting workshop wishes where seats are free (after she got her event place).
+
+    Her wishes are in distinct workshops (one per slot), so the seats are taken in one statement.
+    """
     wishes = list(registration.bookings.filter(status=Booking.Status.WAITLISTED))
     if workshops is None:
         workshops = lock_workshops([b.workshop_id for b in wishes], event_id=registration.event_id)
-    for booking in wishes:
-        workshop = workshops[booking.workshop_id]
-        if places.workshop_has_seat(workshop):
-            places.take_workshop_seat(workshop)
-            set_booking_status(booking, Booking.Status.CONFIRMED)
-            log(registration, Action.CONFIRMED, booking=booking, workshop=workshop.pk)
+    seated = [b for b in wishes if places.workshop_has_seat(workshops[b.workshop_id])]
+    if not seated:
+        return
+    places.take_workshop_seats([workshops[b.workshop_id] for b in seated])
+    Booking.objects.filter(pk__in=[b.pk for b in seated]).update(
+        status=Booking.Status.CONFIRMED, offer_expires_at=None, updated_at=timezone.now()
+    )
+    for booking in seated:
+        booking.status, booking.offer_expires_at = Booking.Status.CONFIRMED, None
+    log_many(registration, [(Action.CONFIRMED, b, {"workshop": b.workshop_id}) for b in seated])
 
 
 def promote_event(event: Event, *, now: datetime) -> list[Registration]:

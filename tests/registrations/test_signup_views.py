@@ -204,3 +204,26 @@ def test_sign_up_post_makes_a_bounded_number_of_queries_whatever_the_registratio
     for number in range(30):
         valid_post(client, event, workshop, email=f"fill{number}@example.org")
     assert count("last@example.org") <= few + 2  # waiting list instead of a seat: a constant more
+
+
+def test_sign_up_post_with_two_workshops_stays_within_its_query_budget(client, event, workshop):
+    """Page data, organisers' texts, then one transaction: lock, look-up, inserts, counters, outbox."""
+    second = WorkshopFactory(slot=TimeSlotFactory(event=event), capacity=10)
+    url = f"/de/events/{event.slug}/signup/"
+    data = {
+        **form_values(client, url),
+        "name": "Amal Haddad",
+        "email": "amal@example.org",
+        "language": "ar",
+        "privacy_consent": "on",
+        f"slot_{workshop.slot_id}": str(workshop.pk),
+        f"slot_{second.slot_id}": str(second.pk),
+    }
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url, data)
+    assert response.status_code == 302
+    assert Registration.objects.get().bookings.filter(status="confirmed").count() == 2
+    # 5 reads before the transaction (event, slots, workshops, childcare groups, organisers' texts); inside
+    # it 14 (lock timeout, event lock, earlier sign-ups, workshop lock, registration, bookings, event seat,
+    # workshop seats, history, calendar read and write, outbox with its savepoint) and the test's savepoint.
+    assert len(queries) <= 21, "\n".join(query["sql"][:120] for query in queries)
