@@ -50,7 +50,9 @@ def test_five_wrong_passwords_lock_the_address_even_for_the_right_password(clien
     assert response.status_code == 200
     assert LOCKED in response.content.decode()
     assert not signed_in(client)
-    assert any("login locked" in r.getMessage() and "orga@example.org" in r.getMessage() for r in caplog.records)
+    assert any(
+        "login locked" in r.getMessage() and "orga@example.org" in r.getMessage() for r in caplog.records
+    )
 
 
 def test_failed_attempts_are_logged_without_the_password(client, clock, caplog):
