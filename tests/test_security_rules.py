@@ -4,6 +4,7 @@ SEC-09 (e-mail header injection) and SEC-14 (errors fail closed and leak nothing
 
 import re
 import uuid
+from datetime import timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from django.urls.converters import IntConverter, UUIDConverter
 from django.utils import translation
 
 from backoffice.models import EventRole
+from mediators import services as mediator_services
 from notifications.models import OutboxMessage
 from notifications.rendering import render
 from registrations.models import Registration
@@ -226,3 +228,16 @@ def test_a_missing_page_shows_our_page_without_details(client):
     content = response.content.decode()
     assert "404.html" in [template.name for template in response.templates]
     assert "URLconf" not in content and "registrations/" not in content
+
+
+# --- SEC-07 for mediators: the invitation link expires ----------------------------------------------
+
+
+def test_a_mediator_invitation_expires_after_fourteen_days(client, time_machine):
+    time_machine.move_to("2026-11-26 10:00:00+01:00", tick=False)
+    [profile] = mediator_services.invite(emails=["samira@example.org"])
+    url = f"/de/mediators/invitation/{mediator_services.invitation_token(profile.user)}/"
+    time_machine.shift(timedelta(days=14) - timedelta(seconds=1))
+    assert client.get(url).status_code == 200
+    time_machine.shift(timedelta(seconds=2))
+    assert client.get(url).status_code == 404
