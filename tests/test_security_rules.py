@@ -3,6 +3,7 @@ state-changing request), SEC-04 for the back office, SEC-07 (no database ids in 
 SEC-09 (e-mail header injection) and SEC-14 (errors fail closed and leak nothing)."""
 
 import re
+import time
 import uuid
 from datetime import timedelta
 from email import message_from_bytes, policy
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import signing
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter, UUIDConverter
@@ -19,6 +21,7 @@ from backoffice.models import EventRole
 from mediators import services as mediator_services
 from notifications.models import OutboxMessage
 from notifications.rendering import render
+from registrations.forms import FORM_SIGNER_SALT
 from registrations.models import Registration
 from registrations.tokens import make_token
 from tests.factories import EventFactory
@@ -241,3 +244,13 @@ def test_a_mediator_invitation_expires_after_fourteen_days(client, time_machine)
     assert client.get(url).status_code == 200
     time_machine.shift(timedelta(seconds=2))
     assert client.get(url).status_code == 404
+
+
+# --- SEC-05: the time trap never stops someone who took her time ------------------------------------
+
+
+def test_a_form_shown_19_hours_ago_is_accepted(client, event):
+    started = signing.dumps(time.time() - 19 * 3600, salt=FORM_SIGNER_SALT)
+    response = valid_post(client, event, started=started)
+    assert response.status_code == 302
+    assert Registration.objects.count() == 1
