@@ -16,6 +16,11 @@ urlpatterns = [
         name="confirm_wish",
     ),
     path("events/<slug:slug>/participants/<int:registration_id>/move/", views.move, name="move"),
+    path(
+        "events/<slug:slug>/participants/<int:registration_id>/replace-links/",
+        views.replace_links,
+        name="replace_links",
+    ),
     path("events/<slug:slug>/capacity/", views.capacity, name="capacity"),
     path("events/<slug:slug>/walk-in/", views.walk_in, name="walk_in"),
     path("events/<slug:slug>/messages/", views.announcements, name="announcements"),

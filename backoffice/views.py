@@ -192,6 +192,19 @@ def move(request, slug: str, registration_id: int):
 
 
 @login_required
+@require_POST
+def replace_links(request, slug: str, registration_id: int):
+    event, item = _registration_or_404(request, slug, registration_id)
+    sent = services.replace_links(registration_id=item.pk, actor=request.user, now=timezone.now())
+    audit.record(request, "replace_links", event=event, registration=item, sent=sent)
+    if sent:
+        messages.success(request, _("Her old links no longer work; she has been sent a new one."))
+    else:
+        messages.success(request, _("Her old links no longer work."))
+    return redirect("backoffice:registration", slug=event.slug, registration_id=item.pk)
+
+
+@login_required
 def capacity(request, slug: str):
     event = access.event_or_404(request.user, slug)
     workshop_id = request.POST.get("workshop") or None

@@ -195,6 +195,25 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_ADAPTER = "registrations.account_adapter.AccountAdapter"
 LOGIN_REDIRECT_URL = "/"
+# Brute-force protection: allauth counts in the cache (Redis in production, shared by every gunicorn
+# worker; see the deploy check in accounts/checks.py). The admin login goes through allauth's login
+# (config/urls.py), so these limits cover it too. "key" is the address tried, "ip" her connection.
+ACCOUNT_RATE_LIMITS = {
+    # 5 wrong passwords for one address within 15 minutes lock it for the rest of the window, even with
+    # the right password; 10 a minute from one connection stop someone trying many addresses.
+    "login_failed": "10/m/ip,5/15m/key",
+    "login": "30/m/ip",
+    # Password reset mails: a few per address and hour, so nobody floods someone's mailbox.
+    "reset_password": "10/m/ip,3/h/key",
+    "reset_password_from_key": "20/m/ip",
+    "signup": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+# Behind the TLS proxy the client's address is the last X-Forwarded-For entry (as registrations.ratelimit).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -254,8 +273,23 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
+# "__Host-" cookies are bound to this exact host, Path=/ and HTTPS; browsers refuse them over plain HTTP.
+if HTTPS:
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# A signed-in session (staff, mediators) lasts one working day at most, "remember me" or not; without it
+# the session also ends when the browser closes.
+SESSION_COOKIE_AGE = 10 * 3600
+# No script reads the CSRF token: every form posts it as a hidden field.
 CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Personal links (manage, confirm, unsubscribe, check-in code) stop working this long after the event.
+PERSONAL_LINK_DAYS_AFTER_EVENT = 14
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS

@@ -1,7 +1,12 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
+
+# The admin has no login form of its own: it sends everyone to allauth's login, whose brute-force limits
+# (ACCOUNT_RATE_LIMITS) then cover the admin too.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("admin/", admin.site.urls),

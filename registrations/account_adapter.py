@@ -1,5 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import ValidationError
 
+from accounts.signals import login_locked
 from registrations import services
 
 
@@ -11,3 +13,11 @@ class AccountAdapter(DefaultAccountAdapter):
         if confirmed:
             services.attach_to_account(user=email_address.user, email=email_address.email)
         return confirmed
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        """allauth refuses the attempt when the login_failed limit is reached; the lock-out is logged."""
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            login_locked(request, credentials.get("email") or credentials.get("username") or "")
+            raise

@@ -1,6 +1,7 @@
 """Sign-up and self-service pages: permission, form, one service call, redirect."""
 
 import functools
+import hashlib
 
 from django import forms
 from django.conf import settings
@@ -24,7 +25,14 @@ from registrations import calendar, qr, selectors, services
 from registrations.errors import Busy, RegistrationError, WorkshopFull
 from registrations.forms import ChangeWorkshopsForm, ChildcareForm, SignupForm
 from registrations.ratelimit import client_ip, too_many
-from registrations.tokens import CONFIRM_SALT, UNSUBSCRIBE_SALT, BadToken, make_token, registration_from_token
+from registrations.tokens import (
+    CONFIRM_SALT,
+    UNSUBSCRIBE_SALT,
+    BadToken,
+    ExpiredToken,
+    make_token,
+    registration_from_token,
+)
 
 SIGNUPS_PER_MINUTE = settings.SIGNUP_RATE_LIMIT_PER_MINUTE
 DATABASE_FAULT = gettext_lazy(
@@ -32,6 +40,7 @@ DATABASE_FAULT = gettext_lazy(
     "you will not be registered twice."
 )
 LINK_REQUESTS_PER_MINUTE = 5
+LINKS_PER_ADDRESS_PER_HOUR = 3
 
 
 def signup(request, slug: str):
@@ -128,20 +137,45 @@ def _prefill(request) -> dict:
     return {"name": user.get_full_name(), "email": user.email}
 
 
-def private_link(view):
-    """Pages behind a personal link: resolve the token, never cache, never leak the link as a referrer."""
+def link_problem(request, exc: BadToken):
+    """A link that opens nothing: "expired" (410, with what to do now) for a genuine link that ran out,
+    otherwise "does not work" (404), the same for forged, altered and replaced links."""
+    if isinstance(exc, ExpiredToken):
+        event = exc.registration.event
+        context = {
+            "event": event,
+            "not_confirmed": exc.reason == ExpiredToken.NOT_CONFIRMED,
+            "signup_open": event.registration_state() == "open",
+            "days_after_event": settings.PERSONAL_LINK_DAYS_AFTER_EVENT,
+        }
+        return render(request, "registrations/link_expired.html", context, status=410)
+    return render(request, "registrations/link_invalid.html", status=404)
+
+
+def no_leak(view):
+    """A page whose URL holds a personal link: never cached, and the link never leaves as a referrer."""
 
     @functools.wraps(view)
     @never_cache
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return wrapper
+
+
+def private_link(view):
+    """Pages behind a personal (manage) link: resolve the token, never cache, never leak the link."""
+
+    @functools.wraps(view)
+    @no_leak
     def wrapper(request, token: str, *args, **kwargs):
         try:
             registration = registration_from_token(token)
-        except BadToken:
-            response = render(request, "registrations/link_invalid.html", status=404)
-        else:
-            response = view(request, registration, token, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
-        return response
+        except BadToken as exc:
+            return link_problem(request, exc)
+        return view(request, registration, token, *args, **kwargs)
 
     return wrapper
 
@@ -232,12 +266,13 @@ def confirm_email(request, registration, token):
     return render(request, "registrations/confirm_email.html", {"registration": registration})
 
 
+@no_leak
 def confirm_email_entry(request, token: str):
     """The link in the confirmation mail carries its own token (another salt than the manage link)."""
     try:
         registration = registration_from_token(token, salt=CONFIRM_SALT)
-    except BadToken:
-        return render(request, "registrations/link_invalid.html", status=404)
+    except BadToken as exc:
+        return link_problem(request, exc)
     return confirm_email(request, make_token(registration))
 
 
@@ -298,12 +333,13 @@ def change_childcare(request, registration, token):
 
 
 @csrf_exempt  # RFC 8058: mail clients post without a session; it only switches reminders off
+@no_leak
 def unsubscribe(request, token: str):
     """GET shows a button (link scanners change nothing); POST, also one-click from the mail client, stops reminders."""
     try:
         registration = registration_from_token(token, salt=UNSUBSCRIBE_SALT)
-    except BadToken:
-        return render(request, "registrations/link_invalid.html", status=404)
+    except BadToken as exc:
+        return link_problem(request, exc)
     if request.method == "POST":
         services.stop_reminders(registration_id=registration.pk)
         return render(request, "registrations/unsubscribed.html", {"registration": registration})
@@ -329,7 +365,14 @@ def resend_link(request):
             )
             status = 429
         elif form.is_valid():
-            services.resend_links(email=form.cleaned_data["email"])
+            email = form.cleaned_data["email"].strip().lower()
+            # Per address too, so that nobody can flood someone's mailbox (or churn her links) from many
+            # connections; the answer is the same either way.
+            address_key = hashlib.sha256(email.encode()).hexdigest()
+            if not too_many(
+                "resend-link-address", address_key, limit=LINKS_PER_ADDRESS_PER_HOUR, window=3600
+            ):
+                services.resend_links(email=email)
             return redirect("registrations:link_sent")
     return render(request, "registrations/resend_link.html", {"form": form}, status=status)
 

@@ -14,7 +14,12 @@ from registrations.services.selfservice import (
     update_childcare,
 )
 from registrations.services.signup import Applicant, SignupResult, register
-from registrations.services.staff import confirm_from_waitlist, confirm_workshop_wish, set_capacity
+from registrations.services.staff import (
+    confirm_from_waitlist,
+    confirm_workshop_wish,
+    replace_links,
+    set_capacity,
+)
 from registrations.services.waitlist import accept_offer, accept_workshop_offer, expire_offers, promote_all
 
 __all__ = [
@@ -35,6 +40,7 @@ __all__ = [
     "promote_all",
     "register",
     "release_unconfirmed",
+    "replace_links",
     "resend_links",
     "send_due_reminders",
     "set_capacity",

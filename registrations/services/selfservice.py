@@ -1,9 +1,11 @@
 """Changes she makes herself through her personal link (and that organisers make for her)."""
 
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fachtag.models import Event
@@ -227,21 +229,35 @@ def release_unconfirmed(*, now: datetime) -> int:
     return released
 
 
-def resend_links(*, email: str) -> int:
-    """Send her personal link again for every active registration of this address (none: nothing happens).
+def resend_links(*, email: str, now: datetime | None = None) -> int:
+    """Send her a new personal link for every active registration of this address whose links still
+    work (none: nothing happens). The new link replaces the old ones: links sent before stop working.
 
     The caller answers the same either way, so nobody learns whether an address is registered.
     """
+    now = now or timezone.now()
     with atomic():
         registrations = list(
             Registration.objects.filter(
-                Q(email=email.strip().lower()), status__in=Registration.ACTIVE
-            ).select_related("event")
+                Q(email=email.strip().lower()),
+                status__in=Registration.ACTIVE,
+                event__ends_at__gt=now - timedelta(days=settings.PERSONAL_LINK_DAYS_AFTER_EVENT),
+            )
+            .select_related("event")
+            .select_for_update(of=("self",))
         )
         for registration in registrations:
+            renew_links(registration)
             entry = log(registration, Action.LINK_SENT)
             notify.registration_message(registration, "personal_link", entry)
         return len(registrations)
+
+
+def renew_links(registration: Registration) -> None:
+    """Her personal links (manage, confirm, unsubscribe, check-in code) get a new version: the old ones
+    stop working. The caller holds her row lock and sends her the new link if she should have one."""
+    registration.token_version += 1
+    registration.save(update_fields=["token_version", "updated_at"])
 
 
 def _promote_everything(event: Event, *, now: datetime) -> None:

@@ -10,6 +10,7 @@ from registrations.models import Booking, Registration
 from registrations.services import notify, places
 from registrations.services.history import Action, log
 from registrations.services.locking import atomic, lock_childcare_groups, lock_event, lock_workshops
+from registrations.services.selfservice import renew_links
 from registrations.services.waitlist import (
     allocate_bookings,
     promote_event,
@@ -17,6 +18,7 @@ from registrations.services.waitlist import (
     seat_booking,
     set_registration_status,
 )
+from registrations.tokens import links_expire_at
 
 NO_PLACE = _("There is no free place. Raise the capacity first, or wait for a cancellation.")
 
@@ -91,3 +93,19 @@ def set_capacity(*, event_id: int, workshop_id: int | None, capacity: int, actor
         Workshop.objects.filter(pk=workshop.pk).update(capacity=capacity)
         workshop.capacity = capacity
         promote_workshop(workshop, event=event, now=now)
+
+
+def replace_links(*, registration_id: int, actor, now: datetime) -> bool:
+    """An organiser replaces her personal links (e.g. one was forwarded): every link and QR code sent so far
+    stops working. While she can still use a link, she is e-mailed the new one. Returns whether a link was
+    sent."""
+    with atomic():
+        registration = (
+            Registration.objects.select_for_update().select_related("event").get(pk=registration_id)
+        )
+        renew_links(registration)
+        if not registration.is_active or now >= links_expire_at(registration):
+            return False
+        entry = log(registration, Action.LINK_SENT, actor=actor, replaced=True)
+        notify.registration_message(registration, "personal_link", entry)
+        return True

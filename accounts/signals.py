@@ -1,0 +1,37 @@
+"""Every sign-in attempt is logged (ASVS V16.3.1): success, failure, lock-out and sign-out, with the
+connection it came from. Passwords never appear; the address tried is logged as a repr, so a line break
+in it cannot forge a log line."""
+
+import logging
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from registrations.ratelimit import client_ip
+
+logger = logging.getLogger("accounts.security")
+
+
+def _ip(request) -> str:
+    return client_ip(request) if request is not None else "-"
+
+
+@receiver(user_logged_in)
+def logged_in(sender, request, user, **kwargs):
+    logger.info("login ok user=%s ip=%s", user.pk, _ip(request))
+
+
+@receiver(user_login_failed)
+def login_failed(sender, credentials, request=None, **kwargs):
+    login = credentials.get("email") or credentials.get("username") or ""
+    logger.warning("login failed login=%r ip=%s", str(login)[:254], _ip(request))
+
+
+@receiver(user_logged_out)
+def logged_out(sender, request, user, **kwargs):
+    logger.info("logout user=%s ip=%s", getattr(user, "pk", None), _ip(request))
+
+
+def login_locked(request, login: str) -> None:
+    """Called when the brute-force limit refuses an attempt (the password is not even checked)."""
+    logger.warning("login locked login=%r ip=%s", str(login)[:254], _ip(request))
