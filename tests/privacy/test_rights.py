@@ -6,8 +6,10 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import formats, timezone
 
-from backoffice.models import AuditEntry, EventRole
+from backoffice import announcements
+from backoffice.models import Announcement, AuditEntry, EventRole
 from backoffice.tasks import forget_old_audit_ips
 from notifications.models import OutboxMessage
 from registrations.models import Booking, Registration
@@ -205,3 +207,23 @@ def test_staff_ip_addresses_leave_the_audit_log_after_90_days(populated, time_ma
     assert forget_old_audit_ips() == 1
     assert (reload(old).ip, reload(recent).ip) == (None, "192.0.2.8")
     assert forget_old_audit_ips() == 0
+
+
+def test_announcements_skip_erased_participants(populated, staff):
+    yasmin, _olena, mai, _amal = populated["people"]
+    privacy.erase_person(registration_ids=[yasmin.pk], now=yasmin.created_at, actor=staff["organiser"])
+    draft = Announcement(event=populated["event"], audience="everyone", subject="s", body="b")
+    assert yasmin not in announcements.recipients(draft) and mai in announcements.recipients(draft)
+
+
+def test_the_dashboard_says_when_the_event_was_anonymised(client, populated, staff):
+    event = populated["event"]
+    client.force_login(staff["organiser"])
+    dashboard_url = reverse("backoffice:dashboard", kwargs={"slug": event.slug})
+    when = event.ends_at + timedelta(days=91)
+    date = formats.date_format(timezone.localtime(when), "DATE_FORMAT")
+    assert date not in client.get(dashboard_url).content.decode()
+
+    privacy.anonymise_event(event_id=event.pk, now=when)
+
+    assert date in client.get(dashboard_url).content.decode()
