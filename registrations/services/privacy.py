@@ -36,8 +36,20 @@ BATCH_SIZE = 200
 WITHDRAWN = "withdrawn: personal data deleted"
 
 
+def anonymous_email(registration_id: int) -> str:
+    return f"anonymised-{registration_id}@{ANONYMOUS_DOMAIN}"
+
+
 def is_anonymised(registration: Registration) -> bool:
-    return registration.email.endswith("@" + ANONYMOUS_DOMAIN)
+    # The exact address of this row: someone signing up with an address in that domain is not "anonymised".
+    return registration.email == anonymous_email(registration.pk)
+
+
+def _anonymous_email_expression():
+    """anonymous_email(pk) in SQL, for the rows' own pk."""
+    return Concat(
+        Value("anonymised-"), Cast("pk", CharField()), Value("@" + ANONYMOUS_DOMAIN), output_field=CharField()
+    )
 
 
 # --- Retention ------------------------------------------------------------------------------------
@@ -139,7 +151,7 @@ def anonymise_registrations(*, registration_ids: list[int], now: datetime) -> in
     delete_sensitive_details(registration_ids=registration_ids)
     rows = list(
         Registration.objects.filter(pk__in=registration_ids)
-        .exclude(email__endswith="@" + ANONYMOUS_DOMAIN)
+        .exclude(email=_anonymous_email_expression())
         .values_list("pk", "uuid")
     )
     if not rows:
@@ -147,12 +159,7 @@ def anonymise_registrations(*, registration_ids: list[int], now: datetime) -> in
     ids = [pk for pk, _uuid in rows]
     Registration.objects.filter(pk__in=ids).update(
         name="",
-        email=Concat(
-            Value("anonymised-"),
-            Cast("pk", CharField()),
-            Value("@" + ANONYMOUS_DOMAIN),
-            output_field=CharField(),
-        ),
+        email=_anonymous_email_expression(),
         phone="",
         organisation="",
         user=None,
@@ -163,8 +170,11 @@ def anonymise_registrations(*, registration_ids: list[int], now: datetime) -> in
         updated_at=now,
     )
     messages = OutboxMessage.objects.filter(_message_keys([uuid.hex for _pk, uuid in rows]))
-    messages.filter(sent_at=None, failed_at=None).update(failed_at=now, claimed_at=None)
-    messages.update(to=ANONYMOUS_RECIPIENT, context={}, last_error="")
+    empty = {"to": ANONYMOUS_RECIPIENT, "context": {}}
+    messages.filter(sent_at=None, failed_at=None).update(
+        failed_at=now, claimed_at=None, last_error=WITHDRAWN, **empty
+    )
+    messages.exclude(to=ANONYMOUS_RECIPIENT).update(last_error="", **empty)
     # Changes made in the Django admin are logged under the registration's name ("Amal (Fachtag)").
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Registration),

@@ -86,7 +86,7 @@ def test_after_14_days_sensitive_details_go_and_the_rest_stays(populated, time_m
 
 
 def test_after_90_days_nothing_identifies_anyone_and_the_figures_are_unchanged(
-    populated, time_machine, run_daily_task, client
+    populated, time_machine, run_daily_task, client, caplog
 ):
     event, people = populated["event"], populated["people"]
     admin_edit = LogEntry.objects.create(
@@ -103,8 +103,11 @@ def test_after_90_days_nothing_identifies_anyone_and_the_figures_are_unchanged(
     assert tables_containing(identifying_strings())  # the scan does find them before
     time_machine.move_to(event.ends_at + timedelta(days=90, minutes=1), tick=False)
 
-    assert run_daily_task() == {"sensitive": 0, "anonymise": 1}
+    with caplog.at_level("DEBUG"):
+        assert run_daily_task() == {"sensitive": 0, "anonymise": 1}
 
+    assert "4 registrations anonymised" in caplog.text  # logged, without the data
+    assert not [s for s in identifying_strings() if s.lower() in caplog.text.lower()]
     left = tables_containing(identifying_strings())
     # The other event's participant is not due yet; everything else is gone, outbox bodies included.
     assert set(left) <= {"registrations.Registration.name", "registrations.Registration.email"}
@@ -174,3 +177,15 @@ def test_the_daily_task_is_scheduled(settings):
     schedule = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert schedule["registrations.tasks.anonymise_due_events"] == 24 * 3600
     assert schedule["backoffice.tasks.forget_old_audit_ips"] == 24 * 3600
+
+
+def test_an_address_in_the_anonymous_domain_does_not_escape_anonymisation(populated):
+    event = populated["event"]
+    sly = populated["people"][2]
+    Registration.objects.filter(pk=sly.pk).update(email=f"someone@{privacy.ANONYMOUS_DOMAIN}")
+
+    privacy.anonymise_event(event_id=event.pk, now=event.ends_at + timedelta(days=91))
+
+    sly.refresh_from_db()
+    assert (sly.name, sly.email) == ("", privacy.anonymous_email(sly.pk))
+    assert privacy.is_anonymised(sly)

@@ -12,6 +12,7 @@ from backoffice import announcements
 from backoffice.models import Announcement, AuditEntry, EventRole
 from backoffice.tasks import forget_old_audit_ips
 from notifications.models import OutboxMessage
+from notifications.outbox import send_once
 from registrations.models import Booking, Registration
 from registrations.services import privacy
 from registrations.tokens import CHECKIN_SALT, make_token
@@ -105,6 +106,15 @@ def test_erasure_leaves_no_trace_frees_her_places_and_moves_the_waiting_lists(cl
     assert not OutboxMessage.objects.filter(
         key__startswith=f"registration:{yasmin.uuid.hex}:", failed_at=None, sent_at=None
     ).exists()
+    withdrawn = OutboxMessage.objects.get(
+        key__startswith=f"registration:{yasmin.uuid.hex}:registration_cancelled"
+    )
+    assert (withdrawn.last_error, withdrawn.to, withdrawn.context) == (
+        privacy.WITHDRAWN,
+        privacy.ANONYMOUS_RECIPIENT,
+        {},
+    )
+    assert send_once(message_id=withdrawn.pk) == "skipped"
     for link in old_links:
         assert client.get(link).status_code == 404
     entry = AuditEntry.objects.get(action="erase_personal_data")
