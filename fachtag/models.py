@@ -126,8 +126,8 @@ class Event(SeatCounterMixin, models.Model):
         _("sensitive details kept for (days)"),
         default=DEFAULT_SENSITIVE_RETENTION_DAYS,
         help_text=_(
-            "Accessibility needs, children's ages, childcare and interpreting notes are deleted this many "
-            "days after the event ends."
+            "Accessibility needs, childcare and interpreting notes are deleted, and children's ages reduced to "
+            "their age group, this many days after the event ends."
         ),
     )
     retention_days = models.PositiveSmallIntegerField(
