@@ -9,13 +9,17 @@ from backoffice.models import Announcement
 from notifications import outbox
 from notifications.models import OutboxMessage
 from registrations.models import Booking, Registration
+from registrations.services.privacy import ANONYMOUS_DOMAIN
 from registrations.tokens import make_token
 
 KEY_PREFIX = "announcement"
 
 
 def recipients(announcement: Announcement):
-    event_rows = Registration.objects.filter(event=announcement.event)
+    # Anonymised participants have no address any more (retention or erasure).
+    event_rows = Registration.objects.filter(event=announcement.event).exclude(
+        email__endswith="@" + ANONYMOUS_DOMAIN
+    )
     audience = Announcement.Audience
     if announcement.audience == audience.EVERYONE:
         return event_rows.filter(status__in=Registration.HOLDING)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from backoffice import views
+from backoffice import privacy, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -21,6 +21,12 @@ urlpatterns = [
         views.replace_links,
         name="replace_links",
     ),
+    path(
+        "events/<slug:slug>/participants/<int:registration_id>/data.json",
+        privacy.export,
+        name="privacy_export",
+    ),
+    path("events/<slug:slug>/participants/<int:registration_id>/erase/", privacy.erase, name="privacy_erase"),
     path("events/<slug:slug>/capacity/", views.capacity, name="capacity"),
     path("events/<slug:slug>/walk-in/", views.walk_in, name="walk_in"),
     path("events/<slug:slug>/messages/", views.announcements, name="announcements"),

@@ -162,6 +162,8 @@ CELERY_BEAT_SCHEDULE = {
     "send-due-reminders": {"task": "registrations.tasks.send_due_reminders", "schedule": 300.0},
     "send-session-reminders": {"task": "mediators.tasks.send_session_reminders", "schedule": 900.0},
     "send-unsent-messages": {"task": "notifications.tasks.send_unsent_messages", "schedule": 120.0},
+    "anonymise-due-events": {"task": "registrations.tasks.anonymise_due_events", "schedule": 24 * 3600.0},
+    "forget-old-audit-ips": {"task": "backoffice.tasks.forget_old_audit_ips", "schedule": 24 * 3600.0},
 }
 
 # --- E-mail: default writes each message as an .eml file under var/mail/ so a newcomer can read it.

@@ -59,12 +59,12 @@ class WorkshopInline(TranslationStackedInline):
 
 @admin.register(Event)
 class EventAdmin(TranslationAdmin):
-    list_display = ["title", "kind", "starts_at", "status", "capacity", "seats_taken"]
+    list_display = ["title", "kind", "starts_at", "status", "capacity", "seats_taken", "anonymised_at"]
     list_filter = ["kind", "status", "starts_at"]
     search_fields = ["title", "slug", "venue_name"]
     prepopulated_fields = {"slug": ["title_de"]}
     date_hierarchy = "starts_at"
-    readonly_fields = ["seats_taken"]
+    readonly_fields = ["seats_taken", "sensitive_data_deleted_at", "anonymised_at"]
     inlines = [TimeSlotInline, ChildcareGroupInline]
     fieldsets = (
         (None, {"fields": ("kind", "status", "title", "slug", "description")}),
@@ -82,7 +82,17 @@ class EventAdmin(TranslationAdmin):
             },
         ),
         (_("Training series"), {"fields": ("min_sessions_for_certificate",)}),
-        (_("Privacy"), {"fields": ("retention_days",)}),
+        (
+            _("Privacy"),
+            {
+                "fields": (
+                    "sensitive_retention_days",
+                    "retention_days",
+                    "sensitive_data_deleted_at",
+                    "anonymised_at",
+                )
+            },
+        ),
     )
 
 

@@ -8,6 +8,8 @@ Seat counters (`seats_taken`) live on the rows whose capacity they use up; the r
 changes them under a row lock, and CHECK constraints make an overbooking impossible in the database.
 """
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -33,6 +35,10 @@ class SeatCounterMixin:
                 if not field.primary_key and field.name != "seats_taken"
             ]
         super().save(*args, **kwargs)
+
+
+DEFAULT_SENSITIVE_RETENTION_DAYS = 14
+DEFAULT_RETENTION_DAYS = 90
 
 
 def default_reminder_days() -> list[int]:
@@ -114,10 +120,29 @@ class Event(SeatCounterMixin, models.Model):
             "Training series: attended sessions that earn a certificate of participation, e.g. 5 of 6."
         ),
     )
+    # Retention (see docs/privacy.md): special-category and childcare details go first, the rest later;
+    # a daily task anonymises what is due and keeps only the figures.
+    sensitive_retention_days = models.PositiveSmallIntegerField(
+        _("sensitive details kept for (days)"),
+        default=DEFAULT_SENSITIVE_RETENTION_DAYS,
+        help_text=_(
+            "Accessibility needs, childcare and interpreting notes are deleted, and children's ages reduced to "
+            "their age group, this many days after the event ends."
+        ),
+    )
     retention_days = models.PositiveSmallIntegerField(
-        _("retention period (days)"),
-        default=90,
-        help_text=_("Personal data of participants is deleted this many days after the event ends."),
+        _("personal data kept for (days)"),
+        default=DEFAULT_RETENTION_DAYS,
+        help_text=_(
+            "All other personal data of participants (names, e-mail addresses, phone numbers, messages) is "
+            "anonymised this many days after the event ends; only the figures are kept."
+        ),
+    )
+    sensitive_data_deleted_at = models.DateTimeField(
+        _("sensitive details deleted at"), null=True, blank=True, editable=False
+    )
+    anonymised_at = models.DateTimeField(
+        _("personal data anonymised at"), null=True, blank=True, editable=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -133,6 +158,11 @@ class Event(SeatCounterMixin, models.Model):
             models.CheckConstraint(condition=Q(capacity__gte=1), name="event_capacity_positive"),
             models.CheckConstraint(condition=Q(seats_taken__lte=F("capacity")), name="event_not_overbooked"),
             models.CheckConstraint(condition=Q(retention_days__gte=1), name="event_retention_positive"),
+            models.CheckConstraint(
+                condition=Q(sensitive_retention_days__gte=1)
+                & Q(sensitive_retention_days__lte=F("retention_days")),
+                name="event_sensitive_retention_within_retention",
+            ),
             models.CheckConstraint(condition=Q(offer_hours__gte=1), name="event_offer_hours_positive"),
             models.CheckConstraint(
                 condition=Q(email_confirmation_hours__gte=1), name="event_email_confirmation_hours_positive"
@@ -166,6 +196,14 @@ class Event(SeatCounterMixin, models.Model):
             errors["capacity"] = _("%(taken)d places are already taken; the capacity cannot be lower.") % {
                 "taken": self.seats_taken
             }
+        if (
+            self.sensitive_retention_days is not None
+            and self.retention_days is not None
+            and self.sensitive_retention_days > self.retention_days
+        ):
+            errors["sensitive_retention_days"] = _(
+                "Sensitive details cannot be kept longer than the other personal data."
+            )
         days = self.reminder_days
         if not isinstance(days, list) or not all(isinstance(d, int) and 0 < d <= 60 for d in days):
             errors["reminder_days"] = _(
@@ -181,6 +219,14 @@ class Event(SeatCounterMixin, models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
+
+    @property
+    def sensitive_data_due_at(self):
+        return self.ends_at + timedelta(days=self.sensitive_retention_days)
+
+    @property
+    def anonymise_due_at(self):
+        return self.ends_at + timedelta(days=self.retention_days)
 
     def registration_state(self, now=None) -> str:
         """One of "not_yet_open", "open", "closed" (closed also when cancelled or over)."""

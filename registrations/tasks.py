@@ -4,6 +4,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from registrations import services
+from registrations.services import privacy
 
 
 @shared_task
@@ -28,3 +29,26 @@ def promote_waiting_lists() -> None:
 def send_due_reminders() -> int:
     """Reminders before the event, one per person and reminder (idempotent: chosen by state)."""
     return services.send_due_reminders(now=timezone.now())
+
+
+@shared_task
+def anonymise_due_events() -> dict:
+    """Daily: every event past a retention period gets one task per step (see docs/privacy.md)."""
+    due = privacy.due_events(now=timezone.now())
+    for event_id in due.sensitive:
+        delete_sensitive_event_data.delay(event_id)
+    for event_id in due.anonymise:
+        anonymise_event.delay(event_id)
+    return {"sensitive": len(due.sensitive), "anonymise": len(due.anonymise)}
+
+
+@shared_task
+def delete_sensitive_event_data(event_id: int) -> int:
+    """Accessibility, childcare and interpreting details of one event's participants are deleted (idempotent)."""
+    return privacy.delete_sensitive_event_data(event_id=event_id, now=timezone.now())
+
+
+@shared_task
+def anonymise_event(event_id: int) -> int:
+    """One event's participants are anonymised; only the figures stay (idempotent)."""
+    return privacy.anonymise_event(event_id=event_id, now=timezone.now())
