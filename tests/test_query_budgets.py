@@ -437,6 +437,7 @@ def _admin(model, view="changelist", budget=0, obj=None) -> tuple[str, Page]:
 
 
 # One row per page: "<url name>[ <variant>]": Page(budget, address, who, expected status, method, data).
+# Each budget is what the page made when it was written down plus 2: room for a small change, none for N+1.
 PAGES: dict[str, Page] = {
     # Public programme and legal pages.
     "fachtag:home": Page(3, _url("fachtag:home")),
