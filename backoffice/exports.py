@@ -32,7 +32,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from fachtag.models import Event, TimeSlot, Workshop
-from registrations.choices import INTERPRETING_LANGUAGES, OTHER
+from registrations.choices import OTHER
 from registrations.models import Booking, Child, Registration
 
 # A cell starting with one of these is a formula (or becomes one) in Excel and LibreOffice.
@@ -143,12 +143,18 @@ def slot_label(slot: TimeSlot) -> str:
     return f"{times} {slot.title}".strip()
 
 
-def interpreting_label(registration: Registration) -> str:
+def choice_labels(model, field_name: str) -> dict:
+    """What get_FOO_display shows, translated once for a whole export (per row it costs ~0.3 ms)."""
+    return {code: str(label) for code, label in model._meta.get_field(field_name).flatchoices}
+
+
+def interpreting_label(registration: Registration, labels: dict | None = None) -> str:
+    labels = labels or choice_labels(Registration, "interpreting_language")
     if registration.interpreting_language == OTHER:
-        other = str(dict(INTERPRETING_LANGUAGES)[OTHER])
+        other = labels[OTHER]
         text = registration.interpreting_other.strip()
         return f"{other}: {text}" if text else other
-    return registration.get_interpreting_language_display()
+    return labels.get(registration.interpreting_language, registration.interpreting_language)
 
 
 def parallel_slots(event: Event) -> list[TimeSlot]:
@@ -201,6 +207,10 @@ def participants(event: Event, *, workshop: Workshop | None = None) -> Export:
         _("Children"),
         _label(Registration, "checked_in_at"),
     ]
+    languages = choice_labels(Registration, "language")
+    statuses = choice_labels(Registration, "status")
+    booking_statuses = choice_labels(Booking, "status")
+    interpreting_languages = choice_labels(Registration, "interpreting_language")
     rows = []
     for registration in registrations:
         per_slot = defaultdict(list)
@@ -211,17 +221,17 @@ def participants(event: Event, *, workshop: Workshop | None = None) -> Export:
             registration.email,
             registration.phone,
             registration.organisation,
-            registration.get_language_display(),
-            registration.get_status_display(),
+            languages.get(registration.language, registration.language),
+            statuses.get(registration.status, registration.status),
         ]
         for slot in slots:
             chosen = per_slot.get(slot.pk, [])
             row += [
                 "; ".join(booking.workshop.title for booking in chosen),
-                "; ".join(booking.get_status_display() for booking in chosen),
+                "; ".join(booking_statuses.get(booking.status, booking.status) for booking in chosen),
             ]
         row += [
-            interpreting_label(registration),
+            interpreting_label(registration, interpreting_languages),
             registration.children_count,
             _local(registration.checked_in_at),
         ]
@@ -246,6 +256,7 @@ def childcare(event: Event) -> Export:
         .select_related("registration", "group")
         .order_by("group__min_age", "age", Lower("registration__name"), "pk")
     )
+    statuses = choice_labels(Registration, "status")
     holding, waiting = [], []
     for child in children:
         registration = child.registration
@@ -254,7 +265,7 @@ def childcare(event: Event) -> Export:
             str(child.group),
             registration.name,
             registration.phone,
-            registration.get_status_display(),
+            statuses.get(registration.status, registration.status),
             registration.childcare_notes,
         ]
         (holding if registration.holds_place else waiting).append(row)
@@ -284,9 +295,11 @@ def interpreting(event: Event) -> Export:
         .order_by(Lower("name"), "pk")
     )
     labels, people, per_workshop = {}, defaultdict(list), defaultdict(Counter)
+    choices = choice_labels(Registration, "interpreting_language")
     for registration in registrations:
         key = (registration.interpreting_language, registration.interpreting_other.strip().casefold())
-        labels.setdefault(key, interpreting_label(registration))
+        if key not in labels:
+            labels[key] = interpreting_label(registration, choices)
         people[key].append(registration.name)
         for booking in registration.held_bookings:
             per_workshop[booking.workshop_id][key] += 1

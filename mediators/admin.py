@@ -19,6 +19,10 @@ class SessionRecordInline(admin.TabularInline):
     readonly_fields = ["session", "reply", "reason", "attendance_recorded_at"]
     can_delete = False
 
+    def get_queryset(self, request):
+        # Each row shows its session and (as the row's title) the mediator's name.
+        return super().get_queryset(request).select_related("session", "enrolment__mediator__user")
+
 
 @admin.register(Enrolment)
 class EnrolmentAdmin(admin.ModelAdmin):
@@ -27,3 +31,8 @@ class EnrolmentAdmin(admin.ModelAdmin):
     search_fields = ["mediator__user__email"]
     list_select_related = ["mediator__user", "event"]
     inlines = [SessionRecordInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "mediator":  # each choice is labelled with her name: one query, not one each
+            kwargs["queryset"] = MediatorProfile.objects.select_related("user")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -20,10 +20,11 @@ from notifications import calendar as ics
 
 
 def _profile(request) -> MediatorProfile:
-    profile = MediatorProfile.objects.filter(user=request.user).first()
-    if profile is None:
-        raise Http404
-    return profile
+    # Through the user: the page frame asks `user.mediator` too, and this answer is cached on the user.
+    try:
+        return request.user.mediator
+    except MediatorProfile.DoesNotExist:
+        raise Http404 from None
 
 
 def invitation(request, token: str):
@@ -111,7 +112,11 @@ def feed(request, token: str):
 
 @login_required
 def certificate(request, enrolment_id: int):
-    enrolment = get_object_or_404(Enrolment, pk=enrolment_id, mediator=_profile(request))
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related("event", "mediator__user"),
+        pk=enrolment_id,
+        mediator=_profile(request),
+    )
     if not services.is_certified(enrolment):
         raise Http404
     response = HttpResponse(certificates.certificate_pdf(enrolment), content_type="application/pdf")

@@ -29,17 +29,30 @@ class BookingInline(ReadOnlyInline):
     fields = ["workshop", "status", "waitlisted_at", "offer_expires_at"]
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("workshop")
+
 
 class ChildInline(ReadOnlyInline):
     model = Child
     fields = ["age", "group"]
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("group")
+
 
 class LogInline(ReadOnlyInline):
     model = RegistrationLog
     fields = ["created_at", "action", "booking", "actor", "detail"]
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("booking__registration", "booking__workshop", "actor")
+        )
 
 
 @admin.register(Registration)
