@@ -457,6 +457,7 @@ PAGES: dict[str, Page] = {
     "registrations:cancel": Page(3, _url("registrations:cancel", token=TOKEN)),
     "registrations:change_workshops": Page(10, _url("registrations:change_workshops", token=TOKEN)),
     "registrations:change_childcare": Page(5, _url("registrations:change_childcare", token=TOKEN)),
+    "registrations:download_data": Page(7, _url("registrations:download_data", token=TOKEN)),
     "registrations:manage offered": Page(
         7, _url("registrations:manage", token=lambda w: make_token(w.sample["offered"]))
     ),
@@ -541,6 +542,12 @@ PAGES: dict[str, Page] = {
     ),
     "backoffice:registration": Page(
         14, _url("backoffice:registration", slug=A, registration_id=REG), user="organiser"
+    ),
+    "backoffice:privacy_export": Page(
+        16, _url("backoffice:privacy_export", slug=A, registration_id=REG), user="organiser"
+    ),
+    "backoffice:privacy_erase": Page(
+        9, _url("backoffice:privacy_erase", slug=A, registration_id=REG), user="organiser"
     ),
     "backoffice:capacity": Page(8, _url("backoffice:capacity", slug=A), user="organiser"),
     "backoffice:walk_in": Page(11, _url("backoffice:walk_in", slug=A), user="organiser"),
@@ -647,6 +654,7 @@ NOT_PAGES = {
     "backoffice:confirm": "POST-only staff action",
     "backoffice:confirm_wish": "POST-only staff action",
     "backoffice:move": "POST-only staff action",
+    "backoffice:replace_links": "POST-only staff action",
     "mediators:reply": "POST-only (her reply, then back to the portal)",
     "mediators:renew_feed": "POST-only",
     "mediators-staff:set_active": "POST-only staff action",
