@@ -304,6 +304,10 @@ X_FRAME_OPTIONS = "DENY"
 SIGNUP_MIN_FILL_SECONDS = env.int("SIGNUP_MIN_FILL_SECONDS", default=3)
 # Sign-up attempts per minute from one address (client IP) before a "please wait" answer.
 SIGNUP_RATE_LIMIT_PER_MINUTE = env.int("SIGNUP_RATE_LIMIT_PER_MINUTE", default=10)
+# The sign-up page's programme (slots, workshops, free seats) is kept this many seconds per process, so
+# a rush does not read it for every visitor. Free seats shown may lag that long; the sign-up itself
+# decides on locked rows, so nothing is ever overbooked (0 = always read it fresh).
+SIGNUP_PROGRAMME_CACHE_SECONDS = env.int("SIGNUP_PROGRAMME_CACHE_SECONDS", default=3)
 
 LOGGING = {
     "version": 1,

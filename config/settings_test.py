@@ -9,3 +9,6 @@ from config.settings import STORAGES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+# Tests read the sign-up programme fresh (one test's event must never be served to the next one);
+# tests/registrations/test_programme_cache.py switches the cache on where it is the subject.
+SIGNUP_PROGRAMME_CACHE_SECONDS = 0

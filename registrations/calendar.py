@@ -74,26 +74,27 @@ def slot_entry(registration: Registration, slot, workshop=None) -> dict:
     }
 
 
-def current_entries(registration: Registration) -> list[dict]:
-    """Her calendar as it should be now: the day and each seated workshop (for downloads and feeds)."""
+def current_entries(registration: Registration, bookings=None) -> list[dict]:
+    """Her calendar as it should be now: the day and each seated workshop (for downloads and feeds).
+    `bookings`: her bookings with workshop and slot, if the caller holds them already."""
     if registration.status != Registration.Status.CONFIRMED:
         return []
-    seats = Booking.objects.filter(registration=registration, status=Booking.Status.CONFIRMED).select_related(
-        "workshop", "slot"
-    )
+    if bookings is None:
+        bookings = Booking.objects.filter(registration=registration).select_related("workshop", "slot")
+    seats = [booking for booking in bookings if booking.status == Booking.Status.CONFIRMED]
     entries = [day_entry(registration)] + [slot_entry(registration, b.slot, b.workshop) for b in seats]
     for entry in entries:  # as last sent; invite_update() sets the next number when it sends
         entry.update(sequence=max(registration.calendar_sequence - 1, 0), language=registration.language)
     return entries
 
 
-def invite_update(registration: Registration, language: str) -> dict | None:
+def invite_update(registration: Registration, language: str, bookings=None) -> dict | None:
     """The invite for the next message: new or changed entries (REQUEST), removed ones (CANCEL).
 
     Advances her SEQUENCE and remembers what her calendar now holds; the caller is inside the
     transaction of the change, so the message and this record are written together.
     """
-    current = current_entries(registration)
+    current = current_entries(registration, bookings)
     held_slots = [int(entry["uid"].rsplit("-slot", 1)[1].split("@")[0]) for entry in current[1:]]
     dropped = [pk for pk in registration.calendar_slots if pk not in held_slots]
     cancel = [slot_entry(registration, slot) for slot in TimeSlot.objects.filter(pk__in=dropped)]

@@ -1,4 +1,6 @@
-from django.db.models import Prefetch, QuerySet
+from django.conf import settings
+from django.core.cache import caches
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from fachtag.models import Event, TimeSlot, Workshop
 from registrations.models import Booking, Registration
@@ -16,14 +18,35 @@ def event_for_signup(*, slug: str) -> Event:
     )
 
 
+def programme_for_signup(*, slug: str) -> Event:
+    """event_for_signup(), at most SIGNUP_PROGRAMME_CACHE_SECONDS old (a copy per request, per process).
+
+    For the public sign-up page only: what she sees may lag a few seconds behind, what she gets is
+    decided by the sign-up service on locked rows.
+    """
+    seconds = settings.SIGNUP_PROGRAMME_CACHE_SECONDS
+    if not seconds:
+        return event_for_signup(slug=slug)
+    cache, key = caches["fragments"], f"signup-programme:{slug}"
+    event = cache.get(key)
+    if event is None:
+        event = event_for_signup(slug=slug)
+        cache.set(key, event, seconds)
+    return event
+
+
 def registration_overview(registration: Registration) -> Registration:
-    """Her registration with bookings (workshop and slot) and children loaded for the manage page."""
+    """Her registration (as loaded from her link, with its event) with bookings (workshop and slot),
+    children and the event's slots loaded for the manage page: three queries."""
     bookings = Booking.objects.filter(status__in=Booking.ACTIVE).select_related("workshop", "slot")
-    return (
-        Registration.objects.select_related("event")
-        .prefetch_related(Prefetch("bookings", queryset=bookings), "children")
-        .get(pk=registration.pk)
+    slots = TimeSlot.objects.order_by("starts_at", "pk")
+    prefetch_related_objects(
+        [registration],
+        Prefetch("bookings", queryset=bookings),
+        "children",
+        Prefetch("event__slots", queryset=slots),
     )
+    return registration
 
 
 def registrations_of(user) -> QuerySet[Registration]:

@@ -45,7 +45,7 @@ LINKS_PER_ADDRESS_PER_HOUR = 3
 
 def signup(request, slug: str):
     try:
-        event = selectors.event_for_signup(slug=slug)
+        event = selectors.programme_for_signup(slug=slug)
     except Event.DoesNotExist:
         raise Http404 from None
     if event.registration_state() != "open":

@@ -23,7 +23,9 @@ def registration_message(
     with translation.override(registration.language):
         context = message_context(registration, kind, known=known)
         if kind in calendar.INVITE_KINDS and (
-            invite := calendar.invite_update(registration, registration.language)
+            invite := calendar.invite_update(
+                registration, registration.language, (known or {}).get("bookings")
+            )
         ):
             context["calendar"] = invite
         if kind == "registration_confirmed" and registration.event.kind == registration.event.Kind.FACHTAG:
