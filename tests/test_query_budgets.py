@@ -11,7 +11,8 @@ events too) and each test measures its page again:
 - and no more than GROWTH_ALLOWANCE queries more than with a dozen registrations (no N+1).
 
 test_every_page_of_the_urlconf_has_a_budget fails for a new URL pattern that is neither in PAGES nor in
-NOT_PAGES, so a new page cannot ship without a budget.
+NOT_PAGES, so a new page cannot ship without a budget. The same requests prove that no page loads
+anything from another origin (PRIV-06).
 
 PDF layout (WeasyPrint) is replaced by a stub here: the templates are still rendered, so every query a
 PDF makes is counted, but laying out hundreds of badge pages would take minutes and count nothing.
@@ -19,10 +20,13 @@ PDF makes is counted, but laying out hundreds of badge pages would take minutes 
 
 import fnmatch
 import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from html.parser import HTMLParser
 from http.cookies import SimpleCookie
+from urllib.parse import urlsplit
 
 import pytest
 from allauth.account.forms import default_token_generator
@@ -690,10 +694,63 @@ class StubHTML:
         return b"%PDF-1.7 " + str(len(self.string)).encode()
 
 
+class ResourceFinder(HTMLParser):
+    """Every address a browser would load (or send a form to) from a page: scripts, styles, images,
+    frames, media, fonts and icons via <link>, form targets, and url(...) in inline styles."""
+
+    LOADS = {
+        "script": ("src",),
+        "link": ("href",),
+        "img": ("src", "srcset"),
+        "iframe": ("src",),
+        "frame": ("src",),
+        "source": ("src", "srcset"),
+        "video": ("src", "poster"),
+        "audio": ("src",),
+        "track": ("src",),
+        "embed": ("src",),
+        "object": ("data",),
+        "form": ("action",),
+        "input": ("src", "formaction"),
+        "button": ("formaction",),
+    }
+
+    def __init__(self):
+        super().__init__()
+        self.addresses = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if value and name in self.LOADS.get(tag, ()):
+                self.addresses += [part.split()[0] for part in value.split(",") if part.strip()]
+            if value and name == "style":
+                self.addresses += re.findall(r"url\(['\"]?([^'\")]+)", value)
+
+    def handle_data(self, data):
+        if self.lasttag == "style":
+            self.addresses += re.findall(r"url\(['\"]?([^'\")]+)", data)
+            self.addresses += re.findall(r"@import\s+['\"]([^'\"]+)", data)
+
+
+def foreign_addresses(response) -> list[str]:
+    """What an HTML page would load from another origin (an absolute address to another host)."""
+    if response.streaming or "html" not in response.get("Content-Type", ""):
+        return []
+    finder = ResourceFinder()
+    finder.feed(response.content.decode())
+    own = {"", "testserver"}
+    return [
+        address
+        for address in finder.addresses
+        if not address.startswith(("data:", "#")) and urlsplit(address).netloc not in own
+    ]
+
+
 @dataclass
 class Measurement:
     status: int
     queries: list[str]
+    foreign: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.queries)
@@ -717,7 +774,11 @@ def measure(world: World, page: Page) -> Measurement:
                 b"".join(response.streaming_content)
         transaction.set_rollback(True)
     translation.activate("de")
-    return Measurement(response.status_code, [query["sql"] for query in captured.captured_queries])
+    return Measurement(
+        response.status_code,
+        [query["sql"] for query in captured.captured_queries],
+        foreign_addresses(response),
+    )
 
 
 def _clients(world: World) -> dict:
@@ -781,6 +842,28 @@ def test_page_stays_within_its_query_budget_with_5000_registrations(world, key):
     assert (small.status, result.status) == (page.status, page.status), key
     assert len(result) <= page.budget, _explain(key, result, small)
     assert len(result) <= len(small) + GROWTH_ALLOWANCE, _explain(key, result, small)
+
+
+@pytest.mark.parametrize("key", PAGES)
+def test_no_page_loads_anything_from_another_origin(world, key):
+    """PRIV-06: no CDN, font, tracker or embed; the Content-Security-Policy backs this up in the browser."""
+    assert world.small[key].foreign == [], key
+
+
+def test_the_origin_check_finds_what_a_page_would_load_from_elsewhere():
+    from django.http import HttpResponse
+
+    page = HttpResponse(
+        '<link rel="stylesheet" href="https://cdn.example.com/kern.css"><script src="/static/app.js"></script>'
+        '<img srcset="//tracker.example.net/p.gif 1x, /static/logo.png 2x"><div style="background:url(https://x.test/a.png)">'
+        '<form action="https://forms.example.org/"></form><a href="https://www.example.org/">a link is fine</a>'
+    )
+    assert foreign_addresses(page) == [
+        "https://cdn.example.com/kern.css",
+        "//tracker.example.net/p.gif",
+        "https://x.test/a.png",
+        "https://forms.example.org/",
+    ]
 
 
 def _url_names(patterns, namespace: str = ""):
