@@ -1,5 +1,7 @@
 """Personal links: signed, unguessable, without database ids; renewing bumps the version and kills old links."""
 
+import uuid
+
 from django.core import signing
 
 from registrations.models import Registration
@@ -22,9 +24,11 @@ def make_token(registration: Registration, *, salt: str = MANAGE_SALT) -> str:
 def registration_from_token(token: str, *, salt: str = MANAGE_SALT) -> Registration:
     """The registration a link belongs to; BadToken for a forged, altered or outdated link."""
     try:
-        uuid_hex, version = signing.loads(token, salt=salt)
-        registration = Registration.objects.select_related("event").get(uuid=uuid_hex)
-    except (signing.BadSignature, ValueError, TypeError, Registration.DoesNotExist) as exc:
+        payload = signing.loads(token, salt=salt)
+        # Signed by us, but maybe of another shape (another purpose, an older format): only [hex, version].
+        uuid_hex, version = payload if isinstance(payload, list) else (None, None)
+        registration = Registration.objects.select_related("event").get(uuid=uuid.UUID(hex=uuid_hex))
+    except (signing.BadSignature, ValueError, TypeError, AttributeError, Registration.DoesNotExist) as exc:
         raise BadToken() from exc
     if registration.token_version != version:
         raise BadToken()
