@@ -207,7 +207,7 @@ def staff_attendance(request, slug: str, session_id: int):
         .order_by("enrolment__mediator__user__last_name", "enrolment__mediator__user__email")
     )
     if request.method == "POST":
-        present = {int(pk) for pk in request.POST.getlist("present") if pk.isdigit()}
+        present = {int(pk) for pk in request.POST.getlist("present") if pk.isdecimal()}
         certified = services.record_attendance(
             session_id=session.pk, present_record_ids=present, recorded_by=request.user
         )

@@ -182,7 +182,7 @@ def accept_offer(request, registration, token):
     booking_id = request.POST.get("booking")
     try:
         if booking_id:
-            booking = registration.bookings.filter(pk=booking_id if booking_id.isdigit() else 0).first()
+            booking = registration.bookings.filter(pk=booking_id if booking_id.isdecimal() else 0).first()
             if booking is None:
                 raise Http404
             services.accept_workshop_offer(booking_id=booking.pk, now=timezone.now())

@@ -131,6 +131,9 @@ def test_sign_up_never_fails_and_never_half_saves(client, world):
     ran = 0
     choices_of = {e.pk: world.choices(e) for e in (world.open, world.full, world.confirm, world.closed)}
 
+    # Every example is rolled back, so each one starts from this state.
+    before = state()
+
     @FUZZ
     @given(form=signup_forms(world, choices_of), forwarded=st.one_of(st.none(), any_text(60)))
     def example(form, forwarded):
@@ -138,7 +141,6 @@ def test_sign_up_never_fails_and_never_half_saves(client, world):
         ran += 1
         event, pairs, mutation = form
         with one_example():
-            before = state()
             extra = {} if forwarded is None else {"HTTP_X_FORWARDED_FOR": str(forwarded)}
             response = post(client, f"/de/events/{event.slug}/signup/", pairs, **extra)
             assert_no_server_error(response)
