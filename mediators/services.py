@@ -32,6 +32,8 @@ def user_from_invitation(token: str):
         pk, fingerprint = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
     except (signing.BadSignature, ValueError, TypeError):
         return None
+    if not isinstance(pk, int) or isinstance(pk, bool) or not isinstance(fingerprint, str):
+        return None  # signed by us, but not an invitation's [pk, fingerprint]
     user = get_user_model().objects.filter(pk=pk, is_active=True).first()
     return user if user and user.password[-16:] == fingerprint and not user.has_usable_password() else None
 

@@ -1,5 +1,7 @@
 """The mediators' portal ("My trainings") and the organisers' pages for the pool and training series."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import login
@@ -18,6 +20,9 @@ from mediators.forms import EnrolForm, InviteForm, ProfileForm, ReplyForm
 from mediators.models import Enrolment, MediatorProfile, SessionRecord
 from notifications import calendar as ics
 
+# What new_feed_token() makes: URL-safe base64.
+FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
 
 def _profile(request) -> MediatorProfile:
     # Through the user: the page frame asks `user.mediator` too, and this answer is cached on the user.
@@ -31,7 +36,7 @@ def invitation(request, token: str):
     user = services.user_from_invitation(token)
     if user is None:
         return render(request, "mediators/invitation_invalid.html", status=404)
-    form = SetPasswordForm(user, request.POST or None)
+    form = SetPasswordForm(user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.accept_invitation(user=user, password=form.cleaned_data["new_password1"])
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -100,6 +105,8 @@ def renew_feed(request):
 
 def feed(request, token: str):
     """Her sessions as a calendar feed (calendar apps subscribe; no login, the URL is the secret)."""
+    if not FEED_TOKEN.fullmatch(token):  # also keeps NUL and other junk away from the database
+        raise Http404
     profile = MediatorProfile.objects.filter(feed_token=token, is_active=True).first()
     if profile is None:
         raise Http404
@@ -205,7 +212,7 @@ def staff_attendance(request, slug: str, session_id: int):
         .order_by("enrolment__mediator__user__last_name", "enrolment__mediator__user__email")
     )
     if request.method == "POST":
-        present = {int(pk) for pk in request.POST.getlist("present") if pk.isdigit()}
+        present = {int(pk) for pk in request.POST.getlist("present") if pk.isdecimal()}
         certified = services.record_attendance(
             session_id=session.pk, present_record_ids=present, recorded_by=request.user
         )

@@ -219,7 +219,7 @@ class SignupForm(SlotFieldsMixin, ChildcareFieldsMixin, forms.Form):
         """The form came back no faster than a person fills it in (a signed time from when it was shown)."""
         try:
             shown_at = float(signing.loads(started, salt=FORM_SIGNER_SALT))
-        except (signing.BadSignature, ValueError, TypeError):
+        except (signing.BadSignature, ValueError, TypeError, OverflowError):
             return False
         return time.time() - shown_at >= MIN_FILL_SECONDS
 
@@ -243,6 +243,9 @@ class ChangeWorkshopsForm(SlotFieldsMixin, forms.Form):
         seen_full = {int(pk) for pk in self.cleaned_data.get("full_seen", "").split(",") if pk.isdigit()}
         changed = {}
         for slot in self.slots:
+            if self.add_prefix(f"slot_{slot.pk}") not in self.data:
+                # The page always sends each slot (a radio is checked): a slot left out is no wish to give it up.
+                continue
             value = self.cleaned_data.get(f"slot_{slot.pk}")
             new = int(value) if value else None
             if new != self.current.get(slot.pk):
@@ -259,3 +262,10 @@ class ChildcareForm(ChildcareFieldsMixin, forms.Form):
     def __init__(self, *args, groups, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_childcare_fields(groups)
+
+    def clean(self):
+        data = super().clean()
+        # The page always sends the ages (empty for none): a post without them is no wish to end childcare.
+        if self.is_bound and self.add_prefix("child_ages") not in self.data:
+            self.add_error("child_ages", self.fields["child_ages"].error_messages["required"])
+        return data

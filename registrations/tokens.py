@@ -5,6 +5,7 @@ then there is nothing left to manage, and a link found later in an old mailbox o
 the e-mail-confirmation mail works only until her address had to be confirmed (confirm_email_by).
 """
 
+import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -55,9 +56,11 @@ def registration_from_token(
     current link that has run out.
     """
     try:
-        uuid_hex, version = signing.loads(token, salt=salt)
-        registration = Registration.objects.select_related("event").get(uuid=uuid_hex)
-    except (signing.BadSignature, ValueError, TypeError, Registration.DoesNotExist) as exc:
+        payload = signing.loads(token, salt=salt)
+        # Signed by us, but maybe of another shape (another purpose, an older format): only [hex, version].
+        uuid_hex, version = payload if isinstance(payload, list) else (None, None)
+        registration = Registration.objects.select_related("event").get(uuid=uuid.UUID(hex=uuid_hex))
+    except (signing.BadSignature, ValueError, TypeError, AttributeError, Registration.DoesNotExist) as exc:
         raise BadToken() from exc
     if registration.token_version != version:
         raise BadToken()

@@ -51,7 +51,7 @@ def signup(request, slug: str):
     if event.registration_state() != "open":
         return redirect("fachtag:event", slug=slug)
     form = SignupForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,  # an empty POST gets its errors too
         event=event,
         slots=event.slots.all(),
         language=get_language(),
@@ -236,7 +236,7 @@ def accept_offer(request, registration, token):
     booking_id = request.POST.get("booking")
     try:
         if booking_id:
-            booking = registration.bookings.filter(pk=booking_id if booking_id.isdigit() else 0).first()
+            booking = registration.bookings.filter(pk=booking_id if booking_id.isdecimal() else 0).first()
             if booking is None:
                 raise Http404
             services.accept_workshop_offer(booking_id=booking.pk, now=timezone.now())
@@ -284,7 +284,9 @@ def change_workshops(request, registration, token):
     for booking in registration.bookings.all():
         if booking.status == "confirmed" or booking.slot_id not in current:
             current[booking.slot_id] = booking.workshop_id
-    form = ChangeWorkshopsForm(request.POST or None, slots=event.slots.all(), current=current)
+    form = ChangeWorkshopsForm(
+        request.POST if request.method == "POST" else None, slots=event.slots.all(), current=current
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.change_workshops(
@@ -311,7 +313,7 @@ def change_childcare(request, registration, token):
         raise Http404
     ages = ", ".join(str(child.age) for child in registration.children.all())
     form = ChildcareForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         groups=event.childcare_groups.all(),
         initial={"child_ages": ages, "childcare_notes": registration.childcare_notes},
     )
@@ -356,7 +358,7 @@ class ResendLinkForm(forms.Form):
 
 
 def resend_link(request):
-    form = ResendLinkForm(request.POST or None)
+    form = ResendLinkForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if too_many("resend-link", client_ip(request), limit=LINK_REQUESTS_PER_MINUTE):
