@@ -15,4 +15,4 @@ RUN django-admin compilemessages --ignore=.venv \
     && useradd --system --home /app fachtag && mkdir -p var/mail && chown -R fachtag var
 USER fachtag
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "5", "--access-logfile", "-"]

@@ -27,11 +27,12 @@ run: compilemessages
 	DEBUG=true $(BIN)/python manage.py load_demo_mediators
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# The whole suite on a throwaway PostgreSQL and Redis (and headless Chromium), installed when missing.
+# The whole suite on a throwaway PostgreSQL and Redis (and headless Chromium), installed when missing;
+# two pytest workers, one per core (each with its own test database and Redis).
 test: compilemessages
 	bash scripts/ensure-test-services.sh
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings_test
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 messages: install
 	DEBUG=true $(BIN)/python manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench

@@ -403,7 +403,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=400)
     parser.add_argument("--concurrency", default="20,50", help="comma-separated, one run each")
     parser.add_argument(
-        "--workers", type=int, default=3, help="gunicorn workers (default 3 for 2 cores, see README)"
+        "--workers", type=int, default=5, help="gunicorn workers (default 5 = 2 x cores + 1, see README)"
     )
     parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread)")

@@ -167,7 +167,10 @@ def redis_outage():
 @pytest.hookimpl(tryfirst=True)
 def pytest_load_initial_conftests(early_config, parser, args):
     if os.environ.get("PYTEST_XDIST_WORKER"):
-        return  # the controller started the servers and exported their URLs
+        # The controller started PostgreSQL (each worker gets its own test database in it); Redis is
+        # per worker: tests clear it, stop it and run Celery workers on it, which must not cross.
+        os.environ["REDIS_URL"] = start_redis()
+        return
     # The test servers speak plain HTTP on loopback; production keeps HTTPS on (see config/settings.py).
     os.environ["HTTPS"] = "false"
     os.environ["DATABASE_URL"] = start_postgres()
