@@ -148,11 +148,17 @@ def confirm(request, slug: str, registration_id: int):
     )
 
 
+def _posted_id(request, name: str) -> int:
+    """A row id from the form; 0 (which matches nothing) for anything that is not a plain number."""
+    raw = request.POST.get(name, "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else 0
+
+
 @login_required
 @require_POST
 def confirm_wish(request, slug: str, registration_id: int):
     event, item = _registration_or_404(request, slug, registration_id)
-    booking = item.bookings.filter(pk=request.POST.get("booking") or 0).first()
+    booking = item.bookings.filter(pk=_posted_id(request, "booking")).first()
     if booking is None:
         raise Http404
     return _act(
@@ -170,7 +176,7 @@ def confirm_wish(request, slug: str, registration_id: int):
 def move(request, slug: str, registration_id: int):
     event, item = _registration_or_404(request, slug, registration_id)
     workshop = (
-        Workshop.objects.filter(slot__event=event, pk=request.POST.get("workshop") or 0)
+        Workshop.objects.filter(slot__event=event, pk=_posted_id(request, "workshop"))
         .select_related("slot")
         .first()
     )

@@ -1,16 +1,29 @@
 """A fixed-window rate limit in the shared cache (Redis in production)."""
 
+import hashlib
+import ipaddress
 import logging
 
+from django.conf import settings
 from django.core.cache import cache
 
 logger = logging.getLogger(__name__)
 
 
 def client_ip(request) -> str:
-    # Behind the production proxy REMOTE_ADDR is the proxy; it must set X-Forwarded-For.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[-1].strip() if forwarded else request.META.get("REMOTE_ADDR", "")
+    """Her address. Behind N proxies of ours (TRUSTED_PROXY_COUNT, as for allauth's limits) it is the N-th
+    X-Forwarded-For entry from the right, the one our outermost proxy saw; entries further left are what
+    the client claims and are never used. Anything that is not an IP address falls back to REMOTE_ADDR."""
+    proxies = settings.ALLAUTH_TRUSTED_PROXY_COUNT
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if proxies and len(forwarded) >= proxies:
+        try:
+            address = ipaddress.ip_address(forwarded[-proxies])
+        except ValueError:
+            address = None
+        if address is not None and not getattr(address, "scope_id", None):
+            return str(address)
+    return request.META.get("REMOTE_ADDR", "")
 
 
 def too_many(scope: str, key: str, *, limit: int, window: int = 60) -> bool:
@@ -18,7 +31,8 @@ def too_many(scope: str, key: str, *, limit: int, window: int = 60) -> bool:
 
     If the cache is unreachable the limit is not applied: a Redis outage must not stop sign-ups.
     """
-    cache_key = f"ratelimit:{scope}:{key}"
+    # Hashed: whatever the key holds (an address, an e-mail address), the cache key is short and valid.
+    cache_key = f"ratelimit:{scope}:{hashlib.sha256(key.encode('utf-8', 'replace')).hexdigest()}"
     try:
         cache.add(cache_key, 0, timeout=window)
         try:

@@ -271,3 +271,13 @@ def test_roles_are_given_in_the_admin_and_the_audit_log_cannot_be_edited(client,
     assert client.get("/admin/backoffice/eventrole/add/").status_code == 200
     assert client.get("/admin/backoffice/auditentry/").status_code == 200
     assert client.get("/admin/backoffice/auditentry/add/").status_code == 403
+
+
+@pytest.mark.parametrize("value", ["abc", "²", "-1", "1e3", "9" * 40, ""])
+def test_a_garbled_row_id_in_a_staff_action_is_a_404_not_a_500(client, two_events, value):
+    a, _b, roles = two_events
+    registration = sign_up(a)
+    client.force_login(roles["organiser_a"])
+    base = f"/staff/events/{a.slug}/participants/{registration.pk}"
+    assert client.post(f"{base}/move/", {"workshop": value}).status_code == 404
+    assert client.post(f"{base}/confirm-workshop/", {"booking": value}).status_code == 404
