@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.core.cache import caches
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
@@ -31,6 +33,8 @@ def programme_for_signup(*, slug: str) -> Event:
     event = cache.get(key)
     if event is None:
         event = event_for_signup(slug=slug)
+        # Names this copy: what is rendered from it may be kept as long as the copy (see signup.html).
+        event.programme_copy = uuid.uuid4().hex
         cache.set(key, event, seconds)
     return event
 

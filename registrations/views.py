@@ -73,10 +73,17 @@ def signup(request, slug: str):
                 return response
     # An empty form without prefill renders its personal fields alike for everyone (cached per language).
     fields_cacheable = not form.is_bound and not form.initial.get("email")
+    # The workshop choices of an empty form, rendered once per cached copy of the programme and language.
+    programme_copy = getattr(event, "programme_copy", None) if fields_cacheable else None
     return render(
         request,
         "registrations/signup.html",
-        {"event": event, "form": form, "fields_cacheable": fields_cacheable},
+        {
+            "event": event,
+            "form": form,
+            "fields_cacheable": fields_cacheable,
+            "programme_copy": programme_copy,
+        },
         status=status,
     )
 

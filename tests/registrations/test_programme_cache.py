@@ -59,3 +59,17 @@ def test_a_registration_closed_after_the_page_was_cached_takes_nobody(client, ca
     assert response.status_code == 200
     assert "nicht geöffnet" in response.content.decode()  # "Registration for this event is not open."
     assert not Registration.objects.exists()
+
+
+def test_the_workshop_choices_are_rendered_once_per_copy_of_the_programme(client, cached, workshop):
+    first = client.get("/de/events/rush/signup/").content.decode()
+    with CaptureQueriesContext(connection):
+        second = client.get("/de/events/rush/signup/").content.decode()
+    choices = first[first.index("<fieldset") : first.rindex("</fieldset>")]
+    assert "Jobsuche" in choices and choices in second
+    arabic = client.get("/ar/events/rush/signup/").content.decode()
+    assert 'dir="rtl"' in arabic and "Jobsuche" in arabic  # rendered again for another language
+
+    caches["fragments"].delete("signup-programme:rush")  # the copy has expired: a new copy, rendered anew
+    Workshop.objects.filter(pk=workshop.pk).update(seats_taken=1)
+    assert "Ausgebucht" in client.get("/de/events/rush/signup/").content.decode().split("<fieldset", 1)[1]
