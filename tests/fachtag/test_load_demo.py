@@ -33,6 +33,7 @@ def test_load_demo_builds_a_fachtag_and_a_training_series_and_can_run_twice(caps
     training = Event.objects.get(kind=Event.Kind.TRAINING)
     assert training.slots.count() == 6
     assert "organisation@example.org" in capsys.readouterr().out
+    assert fachtag.registration_state() == "open"  # a newcomer can try the sign-up at once
 
 
 def test_demo_organiser_can_log_in_with_the_printed_password(client, capsys):

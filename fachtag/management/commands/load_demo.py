@@ -48,7 +48,8 @@ class Command(BaseCommand):
                 **demo.VENUE,
                 "starts_at": demo.at(day, (9, 0)),
                 "ends_at": demo.at(day, (16, 30)),
-                "registration_opens_at": demo.at(day.replace(month=1, day=5), (9, 0)),
+                # Open now, so that whoever runs the demo can try the sign-up at once.
+                "registration_opens_at": None,
                 "registration_closes_at": demo.at(day, (8, 0)),
                 "capacity": 200,
                 "has_childcare": True,
