@@ -9,28 +9,25 @@ everyone else gets a 404 from backoffice.access.
 import logging
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
-from weasyprint import HTML
 
 from backoffice import access, audit
 from backoffice.access import CHECKIN, ORGANISER
+from fachtag import pdf
 from fachtag.models import Event
 from registrations.errors import RegistrationError
 from registrations.models import Booking, Registration
-from registrations.qr import qr_png, qr_svg  # noqa: F401 - check-in and mails share her QR code
 from registrations.ratelimit import too_many
 from registrations.services.locking import atomic, lock_event
 from registrations.tokens import CHECKIN_SALT, BadToken, registration_from_token
@@ -40,9 +37,6 @@ logger = logging.getLogger(__name__)
 ROLES = (ORGANISER, CHECKIN)
 SEARCH_LIMIT = 20
 CODE_LOOKUPS_PER_MINUTE = 60
-
-
-# --- QR code -------------------------------------------------------------------------------------------
 
 
 # --- Reads ---------------------------------------------------------------------------------------------
@@ -120,30 +114,17 @@ def participation_certificate_pdf(registration: Registration) -> bytes:
     event = registration.event
     languages = ["de"] if registration.language == "de" else ["de", registration.language]
     bookings = list(confirmed_bookings(registration))
-    pages = []
-    for language in languages:
-        with translation.override(language):
-            pages.append(
-                render_to_string(
-                    "backoffice/checkin/certificate_page.html",
-                    {
-                        "name": registration.name,
-                        # Organiser-written texts may fall back to German on her page: isolated for RTL.
-                        "title": format_html("<bdi>{}</bdi>", event.title),
-                        "venue": format_html("<bdi>{}</bdi>", event.venue_name),
-                        "venue_address": event.venue_address.splitlines(),
-                        "date": formats.date_format(timezone.localtime(event.starts_at), "DATE_FORMAT"),
-                        "bookings": bookings,
-                        "office": settings.OFFICE_NAME,
-                        "address": settings.OFFICE_ADDRESS,
-                        "issued": timezone.localdate(),
-                        "language": language,
-                        "bidi": translation.get_language_bidi(),
-                    },
-                )
-            )
-    html = render_to_string("backoffice/checkin/certificate.html", {"pages": pages})
-    return HTML(string=html, base_url=str(settings.BASE_DIR / "static")).write_pdf()
+    context = {
+        "name": registration.name,
+        # Organiser-written texts may fall back to German on her page: isolated for RTL.
+        "title": format_html("<bdi>{}</bdi>", event.title),
+        "venue": format_html("<bdi>{}</bdi>", event.venue_name),
+        "venue_address": event.venue_address.splitlines(),
+        "date": formats.date_format(timezone.localtime(event.starts_at), "DATE_FORMAT"),
+        "bookings": bookings,
+    }
+    pages = pdf.certificate_pages("backoffice/checkin/certificate_page.html", languages, context)
+    return pdf.render_pdf("backoffice/checkin/certificate.html", {"pages": pages})
 
 
 # --- Forms ---------------------------------------------------------------------------------------------

@@ -7,31 +7,23 @@ Each export reads with a fixed number of queries, however many people registered
 """
 
 import csv
-import functools
 import io
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
-from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
-from django.conf import settings
 from django.db.models import Count, Prefetch
 from django.db.models.functions import Lower
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import capfirst
-from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
-from fontTools.ttLib import woff2
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from backoffice.selectors import event_workshops
 from fachtag.models import Event, TimeSlot, Workshop
+from fachtag.pdf import render_pdf
 from registrations.choices import OTHER
 from registrations.models import Booking, Child, Registration
 
@@ -163,11 +155,7 @@ def parallel_slots(event: Event) -> list[TimeSlot]:
 
 def workshops_of(event: Event):
     """The event's workshops in parallel slots, by time, with their slot."""
-    return (
-        Workshop.objects.filter(slot__event=event, slot__kind=TimeSlot.Kind.PARALLEL)
-        .select_related("slot")
-        .order_by("slot__starts_at", "slot_id", "position", "pk")
-    )
+    return event_workshops(event, parallel_only=True)
 
 
 def workshop_of(event: Event, pk: int) -> Workshop | None:
@@ -354,38 +342,6 @@ def text_direction(text: str) -> str:
     return "ltr"
 
 
-class StaticFilesOnly(URLFetcher):
-    """Fetches files under static/ and nothing else (no network, whatever a template says).
-
-    WOFF2 fonts are unpacked once per process: fontTools takes about a second per font, and every PDF
-    would pay for it again.
-    """
-
-    def fetch(self, url, headers=None):
-        static = (Path(settings.BASE_DIR) / "static").resolve()
-        parts = urlsplit(url)
-        path = Path(url2pathname(parts.path)).resolve()
-        if parts.scheme != "file" or not path.is_relative_to(static):
-            raise ValueError(f"Only our static files may be used in a PDF: {url}")
-        if path.suffix == ".woff2":
-            return URLFetcherResponse(url, body=_unpacked_font(str(path)))
-        return super().fetch(url, headers)
-
-
-@functools.cache
-def _unpacked_font(path: str) -> bytes:
-    unpacked = io.BytesIO()
-    with open(path, "rb") as packed:
-        woff2.decompress(packed, unpacked)
-    return unpacked.getvalue()
-
-
-def _pdf(template: str, context: dict) -> bytes:
-    html = render_to_string(template, {**context, "language": get_language(), "bidi": get_language_bidi()})
-    base_url = str(settings.BASE_DIR / "static")
-    return HTML(string=html, base_url=base_url, url_fetcher=StaticFilesOnly()).write_pdf()
-
-
 def attendance_pdf(event: Event) -> bytes:
     """For each scheduled workshop, grouped by room and in time order, its confirmed participants with an
     empty column for signatures; every workshop starts a new page."""
@@ -410,7 +366,7 @@ def attendance_pdf(event: Event) -> bytes:
         }
         for workshop in workshops
     ]
-    return _pdf("backoffice/exports/attendance.html", {"event": event, "pages": pages})
+    return render_pdf("backoffice/exports/attendance.html", {"event": event, "pages": pages})
 
 
 def badges_pdf(event: Event) -> bytes:
@@ -429,4 +385,4 @@ def badges_pdf(event: Event) -> bytes:
     ]
     sheets = [badges[start : start + BADGES_PER_PAGE] for start in range(0, len(badges), BADGES_PER_PAGE)]
     rows = [[sheet[start : start + 2] for start in range(0, len(sheet), 2)] for sheet in sheets]
-    return _pdf("backoffice/exports/badges.html", {"event": event, "sheets": rows})
+    return render_pdf("backoffice/exports/badges.html", {"event": event, "sheets": rows})

@@ -1,11 +1,17 @@
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registrations.choices import INTERPRETING_LANGUAGES
 from registrations.forms import ChildcareFieldsMixin, SlotFieldsMixin
 from registrations.models import Registration
 from registrations.validators import no_control_characters
+
+
+def workshop_choice(workshop) -> tuple[int, str]:
+    """A workshop as a choice: its local start time and title."""
+    return workshop.pk, f"{timezone.localtime(workshop.slot.starts_at):%H:%M} {workshop.title}"
 
 
 class ParticipantFilterForm(forms.Form):
@@ -30,9 +36,7 @@ class ParticipantFilterForm(forms.Form):
 
     def __init__(self, *args, workshops, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["workshop"].choices = [("", _("All"))] + [
-            (w.pk, f"{w.slot.starts_at:%H:%M} {w.title}") for w in workshops
-        ]
+        self.fields["workshop"].choices = [("", _("All"))] + [workshop_choice(w) for w in workshops]
 
 
 class WalkInForm(SlotFieldsMixin, ChildcareFieldsMixin, forms.Form):
@@ -81,9 +85,7 @@ class AnnouncementForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["audience"].choices = Announcement.Audience.choices
-        self.fields["workshop"].choices = [("", "–")] + [
-            (w.pk, f"{w.slot.starts_at:%H:%M} {w.title}") for w in workshops
-        ]
+        self.fields["workshop"].choices = [("", "–")] + [workshop_choice(w) for w in workshops]
         for code, name in settings.LANGUAGES:
             if code == "de":
                 continue

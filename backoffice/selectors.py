@@ -6,7 +6,13 @@ from django.db.models.functions import TruncDate
 from fachtag.models import ChildcareGroup, Event, Workshop
 from registrations.models import Booking, Registration
 
-HOLDING = list(Registration.HOLDING)
+
+def event_workshops(event: Event, *, parallel_only: bool = False):
+    """The event's workshops in programme order, with their slot."""
+    workshops = Workshop.objects.filter(slot__event=event).select_related("slot")
+    if parallel_only:
+        workshops = workshops.filter(slot__kind="parallel")
+    return workshops.order_by("slot__starts_at", "slot_id", "position", "pk")
 
 
 def workshop_figures(event: Event) -> list[Workshop]:
@@ -38,7 +44,7 @@ def childcare_figures(event: Event) -> list[ChildcareGroup]:
     """Places asked for per age group (holding a place, and waiting) against the places there are."""
     return list(
         ChildcareGroup.objects.filter(event=event).annotate(
-            requested=Count("children", filter=Q(children__registration__status__in=HOLDING)),
+            requested=Count("children", filter=Q(children__registration__status__in=Registration.HOLDING)),
             waiting=Count(
                 "children", filter=Q(children__registration__status=Registration.Status.WAITLISTED)
             ),

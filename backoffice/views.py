@@ -52,14 +52,19 @@ def dashboard(request, slug: str):
     )
 
 
-@login_required
-def participants(request, slug: str):
-    event = access.event_or_404(request.user, slug)
-    workshops = (
+def _workshops(event):
+    """The event's workshops in programme order, for the filter and recipient choices."""
+    return (
         Workshop.objects.filter(slot__event=event)
         .select_related("slot")
         .order_by("slot__starts_at", "position")
     )
+
+
+@login_required
+def participants(request, slug: str):
+    event = access.event_or_404(request.user, slug)
+    workshops = selectors.event_workshops(event)
     form = ParticipantFilterForm(request.GET or None, workshops=workshops)
     filters = form.cleaned_data if form.is_valid() else {}
     rows = selectors.participants(event, **{k: v for k, v in filters.items() if v})
@@ -86,7 +91,7 @@ def registration(request, slug: str, registration_id: int):
     except Registration.DoesNotExist:
         raise Http404 from None
     audit.record(request, "view_registration", event=event, registration=item)
-    workshops = Workshop.objects.filter(slot__event=event, slot__kind="parallel").select_related("slot")
+    workshops = selectors.event_workshops(event, parallel_only=True)
     return render(
         request,
         "backoffice/registration.html",
@@ -285,11 +290,7 @@ def walk_in(request, slug: str):
 @login_required
 def announcements(request, slug: str):
     event = access.event_or_404(request.user, slug)
-    workshops = (
-        Workshop.objects.filter(slot__event=event)
-        .select_related("slot")
-        .order_by("slot__starts_at", "position")
-    )
+    workshops = selectors.event_workshops(event)
     form = AnnouncementForm(request.POST or None, workshops=workshops)
     preview = None
     if request.method == "POST" and form.is_valid():

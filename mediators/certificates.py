@@ -1,10 +1,6 @@
 """Certificates of participation as PDF (WeasyPrint): German, and her language on a second page."""
 
-from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from weasyprint import HTML
-
+from fachtag import pdf
 from mediators.models import Enrolment
 
 
@@ -16,27 +12,14 @@ def certificate_pdf(enrolment: Enrolment) -> bytes:
         .select_related("session__slot")
         .order_by("session__slot__starts_at")
     )
-    pages = []
-    for language in languages:
-        with translation.override(language):
-            pages.append(
-                render_to_string(
-                    "mediators/certificate_page.html",
-                    {
-                        "name": profile.user.get_full_name() or profile.user.email,
-                        "event": enrolment.event,
-                        "sessions": attended,
-                        "count": len(attended),
-                        "office": settings.OFFICE_NAME,
-                        "address": settings.OFFICE_ADDRESS,
-                        "issued": timezone.localdate(),
-                        "language": language,
-                        "bidi": translation.get_language_bidi(),
-                    },
-                )
-            )
-    html = render_to_string("mediators/certificate.html", {"pages": pages})
-    return HTML(string=html, base_url=str(settings.BASE_DIR / "static")).write_pdf()
+    context = {
+        "name": profile.user.get_full_name() or profile.user.email,
+        "event": enrolment.event,
+        "sessions": attended,
+        "count": len(attended),
+    }
+    pages = pdf.certificate_pages("mediators/certificate_page.html", languages, context)
+    return pdf.render_pdf("mediators/certificate.html", {"pages": pages})
 
 
 def attachment(*, enrolment_id: int) -> tuple[str, bytes, str]:

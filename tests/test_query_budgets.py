@@ -800,12 +800,10 @@ def world(django_db_setup, django_db_blocker):
     Every page is measured with a dozen registrations, then the data set grows to 5,000 registrations for
     the tests.
     """
-    from backoffice import checkin, exports
-    from mediators import certificates
+    from fachtag import pdf
 
     with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
-        for module in (exports, checkin, certificates):
-            patch.setattr(module, "HTML", StubHTML)
+        patch.setattr(pdf, "HTML", StubHTML)
         with transaction.atomic():
             translation.activate("de")
             now = timezone.now()

@@ -67,17 +67,20 @@ def confirm_workshop_wish(*, booking_id: int, actor, now: datetime) -> None:
         seat_booking(booking, workshop=workshop, event=event, now=now)
 
 
+def _not_below_places_taken(capacity: int, taken: int) -> None:
+    if capacity < max(taken, 1):
+        raise NotAllowed(
+            _("The capacity cannot be lower than the places taken (%(taken)d).") % {"taken": taken}
+        )
+
+
 def set_capacity(*, event_id: int, workshop_id: int | None, capacity: int, actor, now: datetime) -> None:
     """Change an event's or a workshop's capacity; never below the places taken. Freed places are offered
     to the waiting list at once."""
     with atomic():
         event = lock_event(event_id)
         if workshop_id is None:
-            if capacity < max(event.seats_taken, 1):
-                raise NotAllowed(
-                    _("The capacity cannot be lower than the places taken (%(taken)d).")
-                    % {"taken": event.seats_taken}
-                )
+            _not_below_places_taken(capacity, event.seats_taken)
             Event.objects.filter(pk=event.pk).update(capacity=capacity)
             event.capacity = capacity
             promote_event(event, now=now)
@@ -85,11 +88,7 @@ def set_capacity(*, event_id: int, workshop_id: int | None, capacity: int, actor
         workshop = lock_workshops([workshop_id], event_id=event.pk).get(workshop_id)
         if workshop is None:
             raise NotAllowed()
-        if capacity < max(workshop.seats_taken, 1):
-            raise NotAllowed(
-                _("The capacity cannot be lower than the places taken (%(taken)d).")
-                % {"taken": workshop.seats_taken}
-            )
+        _not_below_places_taken(capacity, workshop.seats_taken)
         Workshop.objects.filter(pk=workshop.pk).update(capacity=capacity)
         workshop.capacity = capacity
         promote_workshop(workshop, event=event, now=now)

@@ -70,7 +70,7 @@ def test_the_qr_code_holds_her_check_in_token_at_level_m_and_not_a_link(fachtag,
         qr.segno, "make_qr", lambda content, **kw: made.append(content) or make_qr(content, **kw)
     )
 
-    png, svg = checkin.qr_png(registration), checkin.qr_svg(registration)
+    png, svg = qr.qr_png(registration), qr.qr_svg(registration)
 
     assert png.startswith(PNG_SIGNATURE)
     assert svg.startswith(b"<svg") and b"<path" in svg

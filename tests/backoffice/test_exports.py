@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from backoffice import exports
 from backoffice.exports import neutralise
 from backoffice.models import AuditEntry, EventRole
+from fachtag import pdf
 from fachtag.models import ChildcareGroup, Workshop
 from registrations import services
 from registrations.models import Booking, Registration
@@ -424,7 +425,7 @@ def test_arabic_names_are_set_right_to_left():
 
 
 def test_pdfs_may_use_our_static_files_only():
-    fetcher = exports.StaticFilesOnly()
+    fetcher = pdf.StaticFilesOnly()
     for address in ["http://example.org/font.woff2", "file:///etc/passwd", "file:///work/../etc/hosts"]:
         with pytest.raises(ValueError):
             fetcher.fetch(address)
