@@ -30,8 +30,3 @@ def login_failed(sender, credentials, request=None, **kwargs):
 @receiver(user_logged_out)
 def logged_out(sender, request, user, **kwargs):
     logger.info("logout user=%s ip=%s", getattr(user, "pk", None), _ip(request))
-
-
-def login_locked(request, login: str) -> None:
-    """Called when the brute-force limit refuses an attempt (the password is not even checked)."""
-    logger.warning("login locked login=%r ip=%s", str(login)[:254], _ip(request))

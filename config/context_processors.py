@@ -1,7 +1,5 @@
-from urllib.parse import unquote
-
 from django.conf import settings
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.urls.exceptions import NoReverseMatch
 from django.utils.translation import get_language, get_language_info, override
 
@@ -9,7 +7,7 @@ from django.utils.translation import get_language, get_language_info, override
 def site(request):
     """The language switcher: each language named in its own script, linking to this page in it."""
     current = get_language()
-    urls = _this_page_in_every_language(request.path)
+    urls = _this_page_in_every_language(request)
     return {
         "language_links": [
             {
@@ -25,19 +23,18 @@ def site(request):
     }
 
 
-def _this_page_in_every_language(path: str) -> dict[str, str]:
-    """Like django.urls.translate_url for each language, with the path resolved only once (every page
-    shows the switcher). A path that does not resolve, or has no URL in a language, stays as it is."""
-    try:
-        match = resolve(unquote(path))
-    except Resolver404:
-        return {code: path for code, _name in settings.LANGUAGES}
-    name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+def _this_page_in_every_language(request) -> dict[str, str]:
+    """Like django.urls.translate_url for each language, from the match Django resolved for this request
+    (every page shows the switcher). A page without a match (404), or without a URL in a language, keeps
+    its own address."""
+    match = request.resolver_match
+    if match is None:
+        return {code: request.path for code, _name in settings.LANGUAGES}
     urls = {}
     for code, _name in settings.LANGUAGES:
         with override(code):
             try:
-                urls[code] = reverse(name, args=match.args, kwargs=match.kwargs)
+                urls[code] = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
             except NoReverseMatch:
-                urls[code] = path
+                urls[code] = request.path
     return urls

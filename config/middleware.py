@@ -2,7 +2,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db import InterfaceError, OperationalError, connections
+from django.db import InterfaceError, OperationalError, close_old_connections
 from django.shortcuts import render
 from django.utils import translation
 
@@ -24,13 +24,15 @@ class RememberLanguageMiddleware:
             and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != chosen
             and response.status_code < 400
         ):
-            response.set_cookie(
+            response.set_cookie(  # as Django's set_language view sets it
                 settings.LANGUAGE_COOKIE_NAME,
                 chosen,
-                max_age=365 * 24 * 3600,
-                samesite="Lax",
-                secure=settings.HTTPS,
-                httponly=True,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
             )
         return response
 
@@ -78,13 +80,7 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
         logger.warning("Database unavailable during %s %s: %s", request.method, request.path, exception)
-        close_broken_connections()
+        close_old_connections()  # the failed connection: the next query opens a fresh one
         response = render(request, "503.html", {"user": AnonymousUser()}, status=503)
         response["Retry-After"] = "10"
         return response
-
-
-def close_broken_connections() -> None:
-    """Close connections that failed, so that the next query reconnects instead of failing again."""
-    for conn in connections.all(initialized_only=True):
-        conn.close_if_unusable_or_obsolete()

@@ -54,10 +54,14 @@ def enqueue_many(messages: list[OutboxMessage]) -> list[int]:
             "pk", flat=True
         )
     )
-    for start in range(0, len(ids), BATCH_SIZE):
-        chunk = ids[start : start + BATCH_SIZE]
-        transaction.on_commit(lambda chunk=chunk: _queue_batch(chunk))
+    transaction.on_commit(lambda: queue_in_batches(ids))
     return ids
+
+
+def queue_in_batches(message_ids: list[int]) -> None:
+    """Ask a worker to send these messages, BATCH_SIZE per task (each task over one SMTP connection)."""
+    for start in range(0, len(message_ids), BATCH_SIZE):
+        _queue_batch(message_ids[start : start + BATCH_SIZE])
 
 
 def _queue(message_id: int) -> None:

@@ -31,6 +31,5 @@ def send_batch(self, message_ids: list[int]) -> dict:
 def send_unsent_messages() -> int:
     """Periodic sweep: queue, in batches, whatever is still unsent (e.g. Redis was down when it was written)."""
     ids = outbox.unsent_ids()
-    for start in range(0, len(ids), outbox.BATCH_SIZE):
-        send_batch.delay(ids[start : start + outbox.BATCH_SIZE])
+    outbox.queue_in_batches(ids)
     return len(ids)

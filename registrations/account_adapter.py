@@ -1,8 +1,13 @@
+import logging
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django.core.exceptions import ValidationError
 
-from accounts.signals import login_locked
 from registrations import services
+from registrations.ratelimit import client_ip
+
+# The sign-in log of accounts/signals.py: lock-outs are written next to the other attempts.
+security_log = logging.getLogger("accounts.security")
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -19,5 +24,6 @@ class AccountAdapter(DefaultAccountAdapter):
         try:
             super().pre_authenticate(request, **credentials)
         except ValidationError:
-            login_locked(request, credentials.get("email") or credentials.get("username") or "")
+            login = credentials.get("email") or credentials.get("username") or ""
+            security_log.warning("login locked login=%r ip=%s", str(login)[:254], client_ip(request))
             raise

@@ -74,14 +74,19 @@ def slot_entry(registration: Registration, slot, workshop=None) -> dict:
     }
 
 
+def _seats(registration: Registration, bookings=None) -> list[Booking]:
+    """Her confirmed bookings (from `bookings` with workshop and slot, if the caller holds them)."""
+    if bookings is None:
+        bookings = Booking.objects.filter(registration=registration).select_related("workshop", "slot")
+    return [booking for booking in bookings if booking.status == Booking.Status.CONFIRMED]
+
+
 def current_entries(registration: Registration, bookings=None) -> list[dict]:
     """Her calendar as it should be now: the day and each seated workshop (for downloads and feeds).
     `bookings`: her bookings with workshop and slot, if the caller holds them already."""
     if registration.status != Registration.Status.CONFIRMED:
         return []
-    if bookings is None:
-        bookings = Booking.objects.filter(registration=registration).select_related("workshop", "slot")
-    seats = [booking for booking in bookings if booking.status == Booking.Status.CONFIRMED]
+    seats = _seats(registration, bookings)
     entries = [day_entry(registration)] + [slot_entry(registration, b.slot, b.workshop) for b in seats]
     for entry in entries:  # as last sent; invite_update() sets the next number when it sends
         entry.update(sequence=max(registration.calendar_sequence - 1, 0), language=registration.language)
@@ -94,8 +99,9 @@ def invite_update(registration: Registration, language: str, bookings=None) -> d
     Advances her SEQUENCE and remembers what her calendar now holds; the caller is inside the
     transaction of the change, so the message and this record are written together.
     """
-    current = current_entries(registration, bookings)
-    held_slots = [int(entry["uid"].rsplit("-slot", 1)[1].split("@")[0]) for entry in current[1:]]
+    seats = _seats(registration, bookings) if registration.status == Registration.Status.CONFIRMED else []
+    current = current_entries(registration, seats)
+    held_slots = [booking.slot_id for booking in seats]
     dropped = [pk for pk in registration.calendar_slots if pk not in held_slots]
     cancel = [slot_entry(registration, slot) for slot in TimeSlot.objects.filter(pk__in=dropped)]
     if not current and registration.calendar_day_sent:

@@ -13,7 +13,6 @@ from django.utils.translation import ngettext
 from registrations.choices import INTERPRETING_LANGUAGES, MAX_CHILD_AGE, MAX_CHILDREN, OTHER
 from registrations.validators import no_control_characters, no_control_characters_multiline
 
-MIN_FILL_SECONDS = settings.SIGNUP_MIN_FILL_SECONDS
 FORM_SIGNER_SALT = "registrations.signup-started"
 NO_WORKSHOP = ""
 
@@ -221,7 +220,7 @@ class SignupForm(SlotFieldsMixin, ChildcareFieldsMixin, forms.Form):
             shown_at = float(signing.loads(started, salt=FORM_SIGNER_SALT))
         except (signing.BadSignature, ValueError, TypeError, OverflowError):
             return False
-        return time.time() - shown_at >= MIN_FILL_SECONDS
+        return time.time() - shown_at >= settings.SIGNUP_MIN_FILL_SECONDS
 
 
 class ChangeWorkshopsForm(SlotFieldsMixin, forms.Form):

@@ -1,12 +1,11 @@
 """Sign-up and self-service pages: permission, form, one service call, redirect."""
 
 import functools
-import hashlib
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, close_old_connections
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +16,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from config.middleware import close_broken_connections
 from fachtag.models import Event
 from notifications import calendar as ics
 from pages.views import PRIVACY_NOTICE_VERSION
@@ -34,7 +32,6 @@ from registrations.tokens import (
     registration_from_token,
 )
 
-SIGNUPS_PER_MINUTE = settings.SIGNUP_RATE_LIMIT_PER_MINUTE
 DATABASE_FAULT = gettext_lazy(
     "A technical fault stopped us from saving your registration. Please send the form again in a moment: "
     "you will not be registered twice."
@@ -59,7 +56,7 @@ def signup(request, slug: str):
     )
     status = 200
     if request.method == "POST":
-        if too_many("signup", client_ip(request), limit=SIGNUPS_PER_MINUTE):
+        if too_many("signup", client_ip(request), limit=settings.SIGNUP_RATE_LIMIT_PER_MINUTE):
             form.add_error(
                 None,
                 _("Too many sign-ups from your connection. Please wait a minute and send the form again."),
@@ -110,7 +107,7 @@ def _register(request, event, form):
     except (OperationalError, InterfaceError):
         # The database connection was lost mid-way: her form comes back intact; sending it again is safe,
         # because the same submission key never registers her twice.
-        close_broken_connections()
+        close_old_connections()
         form.add_error(None, DATABASE_FAULT)
         return _busy(request, event, form)
     except RegistrationError as exc:
@@ -377,10 +374,7 @@ def resend_link(request):
             email = form.cleaned_data["email"].strip().lower()
             # Per address too, so that nobody can flood someone's mailbox (or churn her links) from many
             # connections; the answer is the same either way.
-            address_key = hashlib.sha256(email.encode()).hexdigest()
-            if not too_many(
-                "resend-link-address", address_key, limit=LINKS_PER_ADDRESS_PER_HOUR, window=3600
-            ):
+            if not too_many("resend-link-address", email, limit=LINKS_PER_ADDRESS_PER_HOUR, window=3600):
                 services.resend_links(email=email)
             return redirect("registrations:link_sent")
     return render(request, "registrations/resend_link.html", {"form": form}, status=status)

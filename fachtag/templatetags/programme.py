@@ -6,6 +6,7 @@ from django.utils.html import format_html, linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from modeltranslation.utils import build_localized_fieldname
 
 register = template.Library()
 
@@ -14,10 +15,11 @@ register = template.Library()
 def translated(obj, field: str, *, paragraphs: bool = False):
     """The field in the active language; German text (the fallback) gets lang="de" and a visible marker."""
     language = get_language() or settings.LANGUAGE_CODE
-    own = getattr(obj, f"{field}_{language.replace('-', '_')}", None)
+    own = getattr(obj, build_localized_fieldname(field, language), None)
     text = getattr(obj, field, "") or ""
     body = mark_safe(linebreaks(text, autoescape=True)) if paragraphs else text  # noqa: S308 - escaped
-    if own or language == settings.LANGUAGE_CODE or not text:
+    # Plain German (de-simple) falls back to standard German: that is German text, no marker needed.
+    if own or language.split("-")[0] == settings.LANGUAGE_CODE or not text:
         return body
     return format_html(
         '<span lang="de">{}</span> <span class="fallback-marker">({})</span>', body, _("in German")

@@ -8,7 +8,7 @@ from django.utils import formats, timezone, translation
 
 from notifications import outbox
 from registrations import calendar
-from registrations.models import MessageText, Registration, RegistrationLog
+from registrations.models import Booking, MessageText, Registration, RegistrationLog
 from registrations.tokens import CONFIRM_SALT, make_token
 
 
@@ -20,12 +20,13 @@ def registration_message(
     Messages about her bookings carry a calendar invite that updates (or cancels) her calendar entries.
     `known` spares queries for what the caller holds already (see message_context).
     """
+    known = dict(known or {})
+    if "bookings" not in known:  # read once, for the message and for its calendar invite
+        known["bookings"] = _active_bookings(registration)
     with translation.override(registration.language):
         context = message_context(registration, kind, known=known)
         if kind in calendar.INVITE_KINDS and (
-            invite := calendar.invite_update(
-                registration, registration.language, (known or {}).get("bookings")
-            )
+            invite := calendar.invite_update(registration, registration.language, known["bookings"])
         ):
             context["calendar"] = invite
         if kind == "registration_confirmed" and registration.event.kind == registration.event.Kind.FACHTAG:
@@ -52,9 +53,7 @@ def message_context(registration: Registration, kind: str, *, known: dict | None
     local = timezone.localtime
     bookings = known.get("bookings")
     if bookings is None:
-        bookings = registration.bookings.filter(
-            status__in=("confirmed", "offered", "waitlisted")
-        ).select_related("workshop", "slot")
+        bookings = _active_bookings(registration)
     context = {
         "name": registration.name,
         "event_title": event.title,
@@ -90,8 +89,14 @@ def message_context(registration: Registration, kind: str, *, known: dict | None
     return context
 
 
+def _active_bookings(registration: Registration) -> list[Booking]:
+    return list(registration.bookings.filter(status__in=Booking.ACTIVE).select_related("workshop", "slot"))
+
+
 def _event_text(event, kind: str, texts: dict | None = None) -> str:
     """What organisers added to this kind of message for this event, in the active language."""
+    if kind not in MessageText.Kind.values:  # organisers can add text to these kinds only
+        return ""
     text = (
         texts.get(kind) if texts is not None else MessageText.objects.filter(event=event, kind=kind).first()
     )

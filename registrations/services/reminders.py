@@ -13,17 +13,14 @@ from registrations.models import Booking, MessageText, Registration
 from registrations.services.notify import message_context
 from registrations.tokens import UNSUBSCRIBE_SALT, make_token
 
-ACTIVE_BOOKINGS = (Booking.Status.CONFIRMED, Booking.Status.OFFERED, Booking.Status.WAITLISTED)
-
 
 def due_reminder(event: Event, now: datetime) -> int | None:
     """The reminder (days before) whose time has come and is not yet overtaken by a later one."""
-    due = [
-        days
-        for days in sorted(event.reminder_days, reverse=True)
-        if now >= event.starts_at - timedelta(days=days)
-    ]
-    return due[-1] if due and now < event.starts_at else None
+    if now >= event.starts_at:
+        return None
+    return min(
+        (days for days in event.reminder_days if now >= event.starts_at - timedelta(days=days)), default=None
+    )
 
 
 def send_due_reminders(*, now: datetime) -> int:
@@ -43,7 +40,7 @@ def send_due_reminders(*, now: datetime) -> int:
 
 
 def _remind(event: Event, days: int, now: datetime) -> int:
-    active = Booking.objects.filter(status__in=ACTIVE_BOOKINGS).select_related("workshop", "slot")
+    active = Booking.objects.filter(status__in=Booking.ACTIVE).select_related("workshop", "slot")
     due = (
         Registration.objects.filter(
             event=event,

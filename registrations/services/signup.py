@@ -20,7 +20,6 @@ SIGNUP_OUTCOME = {
     Registration.Status.PENDING: (Action.REGISTERED, "confirm_email"),
     Registration.Status.WAITLISTED: (Action.WAITLISTED, "registration_waitlisted"),
 }
-SIGNUP_MESSAGES = [message for _action, message in SIGNUP_OUTCOME.values()]
 
 
 @dataclass
@@ -81,12 +80,7 @@ def register(
     now = now or timezone.now()
     email = applicant.email.strip().lower()
     # Read before the lock what does not depend on it: the organisers' texts for her messages.
-    texts = {
-        text.kind: text
-        for text in MessageText.objects.filter(
-            event_id=event_id, kind__in=[*SIGNUP_MESSAGES, "personal_link"]
-        )
-    }
+    texts = {text.kind: text for text in MessageText.objects.filter(event_id=event_id)}
     with atomic():
         event = lock_event(event_id)
         same, existing = _earlier(event, email, submission_key)

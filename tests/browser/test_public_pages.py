@@ -12,8 +12,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def registration(monkeypatch):
-    monkeypatch.setattr("registrations.forms.MIN_FILL_SECONDS", 0)
+def registration(settings):
+    settings.SIGNUP_MIN_FILL_SECONDS = 0
     event = EventFactory(slug="fachtag-test", title_de="Fachtag Arbeit", has_childcare=True)
     ChildcareGroup.objects.create(event=event, min_age=0, max_age=10, capacity=10)
     slot = TimeSlotFactory(event=event, title_de="Workshop-Phase 1")

@@ -31,8 +31,8 @@ def drop_this_threads_connection() -> None:
 
 
 @pytest.fixture
-def event(monkeypatch):
-    monkeypatch.setattr("registrations.forms.MIN_FILL_SECONDS", 0)
+def event(settings):
+    settings.SIGNUP_MIN_FILL_SECONDS = 0
     event = EventFactory(slug="fachtag-drill", title_de="Fachtag Arbeit")
     slot = TimeSlotFactory(event=event, title_de="Workshop-Phase 1")
     WorkshopFactory(slot=slot, title_de="Anerkennung", capacity=10)

@@ -191,9 +191,9 @@ def test_a_registered_address_gets_a_neutral_answer_and_its_link_by_mail(client,
 
 
 def test_sign_up_post_makes_a_bounded_number_of_queries_whatever_the_registrations(
-    client, event, workshop, monkeypatch
+    client, event, workshop, settings
 ):
-    monkeypatch.setattr("registrations.views.SIGNUPS_PER_MINUTE", 1000)
+    settings.SIGNUP_RATE_LIMIT_PER_MINUTE = 1000
 
     def count(email):
         with CaptureQueriesContext(connection) as queries:
