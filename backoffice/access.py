@@ -5,6 +5,7 @@ from django.http import Http404
 
 from backoffice.models import EventRole
 from fachtag.models import Event
+from registrations.models import Registration
 
 ORGANISER, CHECKIN = EventRole.Role.ORGANISER, EventRole.Role.CHECKIN
 
@@ -28,3 +29,15 @@ def event_or_404(user, slug: str, *, roles=(ORGANISER,)) -> Event:
 
 def can_organise(user, event: Event) -> bool:
     return events_for(user, roles=(ORGANISER,)).filter(pk=event.pk).exists()
+
+
+def registration_or_404(event: Event, registration_id: int, **filters) -> Registration:
+    """A registration of this event (an id of another event is a 404, like one that does not exist)."""
+    registration = (
+        Registration.objects.filter(event=event, pk=registration_id, **filters)
+        .select_related("event")
+        .first()
+    )
+    if registration is None:
+        raise Http404
+    return registration

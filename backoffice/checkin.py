@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.html import format_html
@@ -187,17 +187,6 @@ def _event(request, slug: str) -> Event:
     return access.event_or_404(request.user, slug, roles=ROLES)
 
 
-def _registration_or_404(event: Event, registration_id: int, **filters) -> Registration:
-    registration = (
-        Registration.objects.filter(event=event, pk=registration_id, **filters)
-        .select_related("event")
-        .first()
-    )
-    if registration is None:
-        raise Http404
-    return registration
-
-
 def _start_page(request, event: Event, code_form: CodeForm, search_form: SearchForm, status: int = 200):
     results, more = None, False
     if search_form.is_bound and search_form.is_valid():
@@ -289,7 +278,7 @@ def code(request, slug: str):
 @require_http_methods(["GET", "HEAD", "POST"])
 def registration(request, slug: str, registration_id: int):
     event = _event(request, slug)
-    item = _registration_or_404(event, registration_id)
+    item = access.registration_or_404(event, registration_id)
     if request.method == "POST":
         return _check_in(request, event, item, anyway=request.POST.get("anyway") == "1")
     return _result_page(request, event, item)
@@ -300,7 +289,7 @@ def registration(request, slug: str, registration_id: int):
 @require_safe
 def certificate(request, slug: str, registration_id: int):
     event = _event(request, slug)
-    item = _registration_or_404(event, registration_id, checked_in_at__isnull=False)
+    item = access.registration_or_404(event, registration_id, checked_in_at__isnull=False)
     pdf = participation_certificate_pdf(item)
     audit.record(request, "participation_certificate", event=event, registration=item)
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -63,7 +63,18 @@ class WalkInForm(SlotFieldsMixin, ChildcareFieldsMixin, forms.Form):
 
 
 class CapacityForm(forms.Form):
+    workshop = forms.TypedChoiceField(label=_("For"), required=False, coerce=int, empty_value=None)
     capacity = forms.IntegerField(label=_("New capacity"), min_value=1, max_value=100000)
+
+    def __init__(self, *args, event, workshops, **kwargs):
+        super().__init__(*args, **kwargs)
+        whole = f"{_('The whole event')} ({event.seats_taken}/{event.capacity})"
+        self.fields["workshop"].choices = [("", whole)] + [
+            (pk, f"{label} ({w.seats_taken}/{w.capacity})")
+            for w in workshops
+            if w.capacity
+            for pk, label in [workshop_choice(w)]
+        ]
 
 
 class AnnouncementForm(forms.Form):

@@ -8,22 +8,19 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backoffice import access, audit
-from registrations.models import Registration
 from registrations.services import privacy
 
 
 def _person(request, slug: str, registration_id: int):
     """The event, the registration asked about, and all of her registrations this organiser may see."""
     event = access.event_or_404(request.user, slug)
-    item = Registration.objects.filter(event=event, pk=registration_id).first()
-    if item is None:
-        raise Http404
+    item = access.registration_or_404(event, registration_id)
     organised = access.events_for(request.user, roles=(access.ORGANISER,))
     return event, item, privacy.registrations_of_person(item, events=organised)
 

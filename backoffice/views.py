@@ -106,10 +106,7 @@ def registration(request, slug: str, registration_id: int):
 
 def _registration_or_404(request, slug, registration_id):
     event = access.event_or_404(request.user, slug)
-    item = Registration.objects.filter(event=event, pk=registration_id).first()
-    if item is None:
-        raise Http404
-    return event, item
+    return event, access.registration_or_404(event, registration_id)
 
 
 def _act(request, event, item, action: str, call, success: str):
@@ -220,32 +217,26 @@ def replace_links(request, slug: str, registration_id: int):
 @login_required
 def capacity(request, slug: str):
     event = access.event_or_404(request.user, slug)
-    workshop_id = request.POST.get("workshop") or None
-    form = CapacityForm(request.POST or None)
+    form = CapacityForm(request.POST or None, event=event, workshops=selectors.workshop_figures(event))
     if request.method == "POST" and form.is_valid():
+        workshop_id, new_capacity = form.cleaned_data["workshop"], form.cleaned_data["capacity"]
         try:
             services.set_capacity(
                 event_id=event.pk,
-                workshop_id=int(workshop_id) if workshop_id else None,
-                capacity=form.cleaned_data["capacity"],
+                workshop_id=workshop_id,
+                capacity=new_capacity,
                 actor=request.user,
                 now=timezone.now(),
             )
-        except (RegistrationError, ValueError) as exc:
-            messages.error(request, getattr(exc, "message", str(exc)))
+        except RegistrationError as exc:
+            form.add_error("capacity", exc.message)
         else:
-            audit.record(
-                request, "capacity", event=event, workshop=workshop_id, capacity=form.cleaned_data["capacity"]
-            )
+            audit.record(request, "capacity", event=event, workshop=workshop_id, capacity=new_capacity)
             messages.success(
                 request, _("The capacity is changed; free places are offered to the waiting list.")
             )
-        return redirect("backoffice:dashboard", slug=slug)
-    return render(
-        request,
-        "backoffice/capacity.html",
-        {"event": event, "form": form, "workshops": selectors.workshop_figures(event)},
-    )
+            return redirect("backoffice:dashboard", slug=slug)
+    return render(request, "backoffice/capacity.html", {"event": event, "form": form})
 
 
 @login_required

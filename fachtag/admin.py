@@ -78,6 +78,11 @@ class EventAdmin(TranslationAdmin):
                     "capacity",
                     "seats_taken",
                     "has_childcare",
+                    "waitlist_mode",
+                    "offer_hours",
+                    "requires_email_confirmation",
+                    "email_confirmation_hours",
+                    "reminder_days",
                 )
             },
         ),

@@ -157,6 +157,22 @@ def test_a_capacity_never_goes_below_the_places_taken(client, two_events):
     assert reload(small).capacity == 2
 
 
+def test_a_refused_capacity_is_explained_next_to_the_field_with_her_entry_kept(client, two_events):
+    a, _b, roles = two_events
+    small = Workshop.objects.filter(slot__event=a).first()
+    Workshop.objects.filter(pk=small.pk).update(capacity=2, seats_taken=2)
+    client.force_login(roles["organiser_a"])
+    response = client.post(f"/staff/events/{a.slug}/capacity/", {"capacity": 1, "workshop": small.pk})
+    page = response.content.decode()
+    assert response.status_code == 200
+    error = page.split('id="id_capacity_error"', 1)[1][:300]
+    assert "(2)" in error  # "cannot be lower than the places taken (2)", under the field
+    assert 'name="capacity" value="1"' in page or 'value="1"' in page.split('name="capacity"', 1)[1][:200]
+    assert (
+        client.post(f"/staff/events/{a.slug}/capacity/", {"capacity": 2, "workshop": "x"}).status_code == 200
+    )
+
+
 def test_a_walk_in_is_registered_and_told_even_after_sign_up_closed(client, two_events):
     a, _b, roles = two_events
     type(a).objects.filter(pk=a.pk).update(registration_closes_at=timezone.now() - timedelta(hours=1))

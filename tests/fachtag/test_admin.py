@@ -83,3 +83,13 @@ def test_registrations_and_outbox_can_be_looked_up_but_not_edited_in_the_admin(a
     )
     assert Registration.objects.get().status == registration.status
     assert admin_client.get("/admin/notifications/outboxmessage/").status_code == 200
+
+
+def test_organisers_set_the_waiting_list_confirmation_and_reminder_rules_in_the_event_form(admin_client):
+    from tests.factories import EventFactory
+
+    event = EventFactory()
+    content = admin_client.get(f"/admin/fachtag/event/{event.pk}/change/").content.decode()
+    for field in ("waitlist_mode", "offer_hours", "requires_email_confirmation", "email_confirmation_hours"):
+        assert f'name="{field}"' in content, field
+    assert 'name="reminder_days"' in content
