@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
@@ -173,16 +173,28 @@ def record_attendance(*, session_id: int, present_record_ids: set[int], recorded
     records.exclude(pk__in=present_record_ids).update(
         attended=False, attendance_recorded_at=now, attendance_recorded_by=recorded_by
     )
-    return [e for e in Enrolment.objects.filter(records__session_id=session_id) if _certify_if_due(e)]
+    enrolled = SessionRecord.objects.filter(session_id=session_id).values("enrolment_id")
+    enrolments = (
+        Enrolment.objects.filter(pk__in=enrolled)
+        .select_related("event", "mediator__user")
+        .annotate(attended_sessions=Count("records", filter=Q(records__attended=True)))
+    )
+    return [enrolment for enrolment in enrolments if _certify_if_due(enrolment)]
 
 
 def attended_count(enrolment: Enrolment) -> int:
     return enrolment.records.filter(attended=True).count()
 
 
+def certificate_due(event: Event, attended: int) -> bool:
+    """The series' rule: a certificate once she attended its minimum number of sessions (if it has one)."""
+    needed = event.min_sessions_for_certificate
+    return bool(needed) and attended >= needed
+
+
 def is_certified(enrolment: Enrolment) -> bool:
-    needed = enrolment.event.min_sessions_for_certificate
-    return bool(needed) and attended_count(enrolment) >= needed
+    attended = getattr(enrolment, "attended_sessions", None)  # annotated by record_attendance()
+    return certificate_due(enrolment.event, attended_count(enrolment) if attended is None else attended)
 
 
 def _certify_if_due(enrolment: Enrolment) -> bool:

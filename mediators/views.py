@@ -63,7 +63,7 @@ def portal(request):
                 "enrolment": enrolment,
                 "attended": attended,
                 "needed": needed,
-                "certified": bool(needed) and attended >= needed,
+                "certified": services.certificate_due(enrolment.event, attended),
             }
         )
     feed = request.build_absolute_uri(reverse("mediators:feed", kwargs={"token": profile.feed_token}))

@@ -273,3 +273,22 @@ def test_moving_a_training_session_in_the_admin_tells_the_mediators(client, seri
     }
     assert client.post(f"/admin/fachtag/workshop/{session.pk}/change/", data).status_code == 302
     assert OutboxMessage.objects.filter(kind="training_session_changed", to=profile.user.email).count() == 1
+
+
+def test_recording_attendance_makes_the_same_number_of_queries_for_3_and_for_12_mediators(series):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    staff = get_user_model().objects.create_user(email="office@example.org", password="x" * 12, is_staff=True)
+    session = Workshop.objects.filter(slot__event=series).order_by("slot__starts_at").first()
+
+    def queries_with(count: int, start: int) -> int:
+        for n in range(start, start + count):
+            mediator(email_address=f"m{n}@example.org")
+        services.enrol(event_id=series.pk)
+        present = set(SessionRecord.objects.filter(session=session).values_list("pk", flat=True))
+        with CaptureQueriesContext(connection) as queries:
+            services.record_attendance(session_id=session.pk, present_record_ids=present, recorded_by=staff)
+        return len(queries)
+
+    assert queries_with(3, 0) == queries_with(9, 100)  # 3, then 12 enrolled
