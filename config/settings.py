@@ -125,8 +125,8 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Rendered template fragments that only change with a deployment (e.g. the sign-up form's personal fields):
-# per process, so a new release never serves the old release's markup.
+# Per process: the sign-up page's programme and the empty sign-up page rendered from it, kept for seconds
+# (SIGNUP_PROGRAMME_CACHE_SECONDS), so a new release never serves the old release's markup.
 CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"}
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")

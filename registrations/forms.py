@@ -188,8 +188,13 @@ class SignupForm(SlotFieldsMixin, ChildcareFieldsMixin, forms.Form):
         self.add_slot_fields(slots)
         if event.has_childcare:
             self.add_childcare_fields(event.childcare_groups.all())
-        self.initial.setdefault("started", signing.dumps(time.time(), salt=FORM_SIGNER_SALT))
+        self.initial.setdefault("started", self.new_start_time())
         self.initial.setdefault("submission_key", uuid.uuid4())
+
+    @staticmethod
+    def new_start_time() -> str:
+        """The signed time the form is shown at (the time trap's start)."""
+        return signing.dumps(time.time(), salt=FORM_SIGNER_SALT)
 
     @property
     def is_spam(self) -> bool:

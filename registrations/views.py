@@ -1,13 +1,16 @@
 """Sign-up and self-service pages: permission, form, one service call, redirect."""
 
 import functools
+import uuid
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError, close_old_connections
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
@@ -23,6 +26,7 @@ from registrations import calendar, qr, selectors, services
 from registrations.errors import Busy, RegistrationError, WorkshopFull
 from registrations.forms import ChangeWorkshopsForm, ChildcareForm, SignupForm
 from registrations.ratelimit import client_ip, too_many
+from registrations.shared_page import shared_page
 from registrations.tokens import (
     CONFIRM_SALT,
     UNSUBSCRIBE_SALT,
@@ -47,6 +51,8 @@ def signup(request, slug: str):
         raise Http404 from None
     if event.registration_state() != "open":
         return redirect("fachtag:event", slug=slug)
+    if request.method == "GET" and _shared_page_possible(request, event):
+        return _shared_signup_page(request, event)
     form = SignupForm(
         request.POST if request.method == "POST" else None,  # an empty POST gets its errors too
         event=event,
@@ -68,20 +74,35 @@ def signup(request, slug: str):
             response = _register(request, event, form)
             if response:
                 return response
-    # An empty form without prefill renders its personal fields alike for everyone (cached per language).
-    fields_cacheable = not form.is_bound and not form.initial.get("email")
-    # The workshop choices of an empty form, rendered once per cached copy of the programme and language.
-    programme_copy = getattr(event, "programme_copy", None) if fields_cacheable else None
-    return render(
-        request,
-        "registrations/signup.html",
-        {
-            "event": event,
-            "form": form,
-            "fields_cacheable": fields_cacheable,
-            "programme_copy": programme_copy,
+    return render(request, "registrations/signup.html", {"event": event, "form": form}, status=status)
+
+
+def _shared_page_possible(request, event) -> bool:
+    """The empty form looks the same for every anonymous visitor (a signed-in one gets her name and address
+    filled in); it is shared while the programme is cached (see selectors.programme_for_signup)."""
+    return getattr(event, "programme_copy", None) is not None and not request.user.is_authenticated
+
+
+def _shared_signup_page(request, event):
+    def render_page(markers):
+        form = SignupForm(
+            event=event,
+            slots=event.slots.all(),
+            language=get_language(),
+            initial={"started": markers["started"], "submission_key": markers["submission_key"]},
+        )
+        context = {"event": event, "form": form, "csrf_token": markers["csrf_token"]}
+        return render_to_string("registrations/signup.html", context, request)
+
+    return shared_page(
+        key=f"signup-page:{event.programme_copy}:{request.path}",
+        seconds=settings.SIGNUP_PROGRAMME_CACHE_SECONDS,
+        render=render_page,
+        fill={
+            "csrf_token": lambda: get_token(request),
+            "started": SignupForm.new_start_time,
+            "submission_key": lambda: str(uuid.uuid4()),
         },
-        status=status,
     )
 
 

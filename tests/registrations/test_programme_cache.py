@@ -1,12 +1,19 @@
 """The sign-up page's programme is kept a few seconds per process: a rush does not read it per visitor,
 and a stale copy never lets anyone past a full workshop or a closed registration."""
 
+import re
+import time
+
 import pytest
+from django.contrib.auth import get_user_model
+from django.core import signing
 from django.core.cache import caches
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from fachtag.models import Workshop
+from registrations.forms import FORM_SIGNER_SALT
 from registrations.models import Booking, Registration
 from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory
 from tests.registrations.test_signup_views import valid_post
@@ -73,3 +80,72 @@ def test_the_workshop_choices_are_rendered_once_per_copy_of_the_programme(client
     caches["fragments"].delete("signup-programme:rush")  # the copy has expired: a new copy, rendered anew
     Workshop.objects.filter(pk=workshop.pk).update(seats_taken=1)
     assert "Ausgebucht" in client.get("/de/events/rush/signup/").content.decode().split("<fieldset", 1)[1]
+
+
+HIDDEN = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)"')
+
+
+def test_anonymous_visitors_share_one_rendered_page_with_their_own_token_time_and_key(
+    cached, workshop, settings
+):
+    url = "/de/events/rush/signup/"
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    rendered = first.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        shared = second.get(url)
+    assert rendered.templates and not shared.templates  # the second page was not rendered again
+    assert len(queries) == 0
+    pages = [rendered.content.decode(), shared.content.decode()]
+    values = [dict(HIDDEN.findall(page)) for page in pages]
+    assert "personal-" not in pages[0] + pages[1]  # every marker was filled
+    for name in ("csrfmiddlewaretoken", "started", "submission_key"):
+        assert values[0][name] != values[1][name]
+    assert HIDDEN.sub("", pages[0]) == HIDDEN.sub("", pages[1])  # otherwise alike
+    assert abs(signing.loads(values[1]["started"], salt=FORM_SIGNER_SALT) - time.time()) < 5
+    cookies = [client.cookies[settings.CSRF_COOKIE_NAME].value for client in (first, second)]
+    assert cookies[0] != cookies[1]  # each her own CSRF cookie
+
+    # Each visitor's form works with her own cookie and values, and each registers once.
+    for number, (client, form) in enumerate(zip((first, second), values, strict=True)):
+        form = {
+            **form,
+            "started": signing.dumps(time.time() - 60, salt=FORM_SIGNER_SALT),
+            "name": f"Person {number}",
+            "email": f"person{number}@example.org",
+            "language": "de",
+            "privacy_consent": "on",
+            f"slot_{workshop.slot_id}": str(workshop.pk),
+        }
+        assert client.post(url, form).status_code == 302
+    keys = set(Registration.objects.values_list("submission_key", flat=True))
+    assert {str(key) for key in keys} == {values[0]["submission_key"], values[1]["submission_key"]}
+
+
+def test_a_fresh_time_trap_is_put_into_the_shared_page(client, cached, workshop, settings):
+    settings.SIGNUP_MIN_FILL_SECONDS = 3
+    url = "/de/events/rush/signup/"
+    client.get(url)  # renders and stores the page
+    values = dict(HIDDEN.findall(client.get(url).content.decode()))
+    response = client.post(
+        url,
+        {
+            **values,
+            "name": "Schnell",
+            "email": "bot@example.org",
+            "language": "de",
+            "privacy_consent": "on",
+            f"slot_{workshop.slot_id}": str(workshop.pk),
+        },
+    )
+    assert response.status_code == 200 and not Registration.objects.exists()  # sent back too fast
+
+
+def test_a_signed_in_person_gets_her_own_page(client, cached, workshop):
+    url = "/de/events/rush/signup/"
+    client.get(url)  # the shared page exists
+    user = get_user_model().objects.create_user(email="fatma@example.org", password="x", first_name="Fatma")
+    client.force_login(user)
+    mine = client.get(url)
+    assert mine.templates and 'value="fatma@example.org"' in mine.content.decode()  # prefilled for her
+    client.logout()
+    assert "fatma@example.org" not in client.get(url).content.decode()  # never shared
