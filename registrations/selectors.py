@@ -40,16 +40,15 @@ def programme_for_signup(*, slug: str) -> Event:
 
 
 def registration_overview(registration: Registration) -> Registration:
-    """Her registration (as loaded from her link, with its event) with bookings (workshop and slot),
-    children and the event's slots loaded for the manage page: three queries."""
+    """Her registration (as loaded from her link, with its event) with bookings (workshop and slot), the
+    event's slots and, where the event offers childcare, her children loaded for the manage page: two or
+    three queries."""
     bookings = Booking.objects.filter(status__in=Booking.ACTIVE).select_related("workshop", "slot")
     slots = TimeSlot.objects.order_by("starts_at", "pk")
-    prefetch_related_objects(
-        [registration],
-        Prefetch("bookings", queryset=bookings),
-        "children",
-        Prefetch("event__slots", queryset=slots),
-    )
+    lookups = [Prefetch("bookings", queryset=bookings), Prefetch("event__slots", queryset=slots)]
+    if registration.event.has_childcare:
+        lookups.append("children")
+    prefetch_related_objects([registration], *lookups)
     return registration
 
 

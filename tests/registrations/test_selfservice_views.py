@@ -153,6 +153,19 @@ def test_manage_page_makes_a_bounded_number_of_queries(client, event, slot):
     assert Booking.objects.count() == 41
 
 
+def test_the_manage_page_reads_her_children_only_where_the_event_offers_childcare(client, event):
+    def page(registration):
+        with CaptureQueriesContext(connection) as queries:
+            content = client.get(f"/de/r/{make_token(registration)}/").content.decode()
+        return content, [q["sql"] for q in queries if "registrations_child" in q["sql"]]
+
+    content, children_read = page(sign_up(event, child_ages=[1, 4]))
+    assert event.has_childcare and len(children_read) == 1 and "Kinderbetreuung" in content
+    type(event).objects.filter(pk=event.pk).update(has_childcare=False)
+    content, children_read = page(sign_up(event, email="ohne@example.org"))
+    assert children_read == [] and "Kinderbetreuung" not in content
+
+
 def test_her_qr_code_is_on_the_manage_page_and_attached_to_the_confirmation(client, event):
     from notifications.models import OutboxMessage
     from notifications.rendering import render
