@@ -95,6 +95,23 @@ def tell_people_booked(request, workshop: Workshop, changed: list[str]) -> None:
         services.workshop_changed(workshop_id=workshop.pk, actor=request.user)
 
 
+def tell_about_moved_slot(request, slot: TimeSlot, changed: list[str]) -> None:
+    """After an organiser saved a time slot: a new time is announced to the people booked in its workshops."""
+    if {"starts_at", "ends_at"} & set(changed):
+        for workshop in slot.workshops.all():
+            tell_people_booked(request, workshop, ["slot"])
+
+
+def changed_inline_objects(formset, model) -> list[tuple]:
+    """(object, changed fields) of the existing rows an inline formset is about to change (not delete)."""
+    deleted = set(formset.deleted_forms)
+    return [
+        (f.instance, f.changed_data)
+        for f in formset.forms
+        if isinstance(f.instance, model) and f.instance.pk and f.has_changed() and f not in deleted
+    ]
+
+
 @admin.register(Workshop)
 class WorkshopAdmin(fachtag_admin.WorkshopAdmin):
     def save_model(self, request, obj, form, change):
@@ -107,16 +124,14 @@ class WorkshopAdmin(fachtag_admin.WorkshopAdmin):
 class TimeSlotAdmin(fachtag_admin.TimeSlotAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if change and {"starts_at", "ends_at"} & set(form.changed_data):
-            for workshop in obj.workshops.all():
-                tell_people_booked(request, workshop, ["slot"])
+        if change:
+            tell_about_moved_slot(request, obj, form.changed_data)
 
     def save_formset(self, request, form, formset, change):
-        changed = [(f.instance, f.changed_data) for f in formset.forms if f.instance.pk and f.has_changed()]
+        changed = changed_inline_objects(formset, Workshop)
         super().save_formset(request, form, formset, change)
         for workshop, fields in changed:
-            if isinstance(workshop, Workshop):
-                tell_people_booked(request, workshop, fields)
+            tell_people_booked(request, workshop, fields)
 
 
 class MessageTextInline(TranslationTabularInline):
@@ -127,3 +142,9 @@ class MessageTextInline(TranslationTabularInline):
 @admin.register(Event)
 class EventAdmin(fachtag_admin.EventAdmin):
     inlines = [*fachtag_admin.EventAdmin.inlines, MessageTextInline]
+
+    def save_formset(self, request, form, formset, change):
+        moved = changed_inline_objects(formset, TimeSlot)
+        super().save_formset(request, form, formset, change)
+        for slot, fields in moved:
+            tell_about_moved_slot(request, slot, fields)

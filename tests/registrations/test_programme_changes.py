@@ -1,4 +1,6 @@
+import re
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -90,3 +92,72 @@ def test_moving_a_time_slot_in_the_admin_tells_the_people_booked(client, setup):
     response = client.post(f"/admin/fachtag/timeslot/{slot.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert all("workshop_changed" in kinds_for(person) for person in seated)
+
+
+class _FormValues(HTMLParser):
+    """What a browser would send for the page's main form: inputs, checked boxes, selected options, text."""
+
+    def __init__(self):
+        super().__init__()
+        self.values, self._select, self._textarea = [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("submit", "button", "file"):
+            if attrs.get("type") not in ("checkbox", "radio"):
+                self.values.append((name, attrs.get("value") or ""))
+            elif "checked" in attrs:
+                self.values.append((name, attrs.get("value") or "on"))
+        elif tag == "select":
+            self._select = name
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.values.append((self._select, attrs.get("value", "")))
+        elif tag == "textarea":
+            self._textarea = [name, ""]
+
+    def handle_data(self, data):
+        if self._textarea:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea" and self._textarea:
+            self.values.append(tuple(self._textarea))
+            self._textarea = None
+
+
+def admin_form(client, url) -> dict:
+    parser = _FormValues()
+    parser.feed(client.get(url).content.decode())
+    data = {}
+    for name, value in parser.values:
+        data.setdefault(name, value.lstrip("\n"))
+    return data
+
+
+def test_moving_a_time_slot_on_the_events_admin_page_tells_the_people_booked(client, setup):
+    event, slot, workshop, seated, waiting = setup
+    admin = get_user_model().objects.create_superuser(email="admin@example.org", password="x" * 12)
+    client.force_login(admin)
+    url = f"/admin/fachtag/event/{event.pk}/change/"
+    data = admin_form(client, url)
+    prefix = next(
+        key[: -len("-id")] for key, value in data.items() if key.endswith("-id") and value == str(slot.pk)
+    )
+    later = timezone.localtime(slot.starts_at + timedelta(hours=2))
+    data[f"{prefix}-starts_at_1"] = later.strftime("%H:%M")
+    data[f"{prefix}-ends_at_1"] = (later + timedelta(hours=1)).strftime("%H:%M")
+
+    response = client.post(url, data)
+    assert response.status_code == 302, re.findall(r"errorlist[^>]*>(.{0,200})", response.content.decode())
+    assert timezone.localtime(reload(slot).starts_at).strftime("%H:%M") == later.strftime("%H:%M")
+    for person in seated:
+        message = OutboxMessage.objects.get(to=person.email, kind="workshop_changed")
+        assert message.context["bookings"][0]["time"].startswith(later.strftime("%H:%M"))
+    assert "workshop_changed" not in kinds_for(waiting)
+
+    OutboxMessage.objects.all().delete()
+    assert client.post(url, admin_form(client, url)).status_code == 302  # saved unchanged: nobody is told
+    assert not OutboxMessage.objects.exists()
