@@ -62,3 +62,9 @@ def test_dockerfile_serves_with_gunicorn():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "config.wsgi:application" in dockerfile
     assert "collectstatic" in dockerfile
+
+
+def test_sending_mail_yields_the_cpu_to_the_web_server():
+    """During a sign-up rush the pages come first; the confirmations follow (bench/README.md)."""
+    services = compose()["services"]
+    assert services["worker"]["cpu_shares"] < services["web"].get("cpu_shares", 1024)
