@@ -11,13 +11,10 @@ settings as bench/rush (PostgreSQL, production settings); numbers move with the 
 """
 
 import argparse
-import os
-import tempfile
 import time
-from pathlib import Path
 
-from _stack import start, stop
-from rush import BENCH_SETTINGS, create_event, prepare
+from _stack import stop
+from rush import create_event, django_in_this_process
 
 
 def cases(event, workshop_ids):
@@ -96,15 +93,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=500)
     args = parser.parse_args()
-    handles = start(database="ormcost")
-    os.environ.update(
-        {"VAR_DIR": tempfile.mkdtemp(prefix="fachtag-orm-"), "DEBUG": "false", **BENCH_SETTINGS}
-    )
+    handles = django_in_this_process("ormcost")
     try:
-        prepare(Path(os.environ["VAR_DIR"]))
-        import django
-
-        django.setup()
         from django.db import connection
         from django.utils import translation
 

@@ -104,6 +104,23 @@ def prepare(var_dir: Path) -> None:
         subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, check=True)
 
 
+def django_in_this_process(database: str) -> dict:
+    """Start the services, then set up Django here with the benchmark's production settings (for the
+    in-process scripts). Returns the services' handles for _stack.stop()."""
+    handles = start(database=database)
+    var_dir = Path(tempfile.mkdtemp(prefix=f"fachtag-{database}-"))
+    os.environ.update({"VAR_DIR": str(var_dir), "DEBUG": "false", **BENCH_SETTINGS})
+    try:
+        prepare(var_dir)
+        import django
+
+        django.setup()
+    except BaseException:
+        stop(handles)
+        raise
+    return handles
+
+
 def start_gunicorn(port: int, args) -> subprocess.Popen:
     command = [
         sys.executable,

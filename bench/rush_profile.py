@@ -10,14 +10,11 @@ cumulative time for the chosen step (default: all three together).
 
 import argparse
 import cProfile
-import os
 import pstats
-import tempfile
 import time
-from pathlib import Path
 
-from _stack import start, stop
-from rush import BENCH_SETTINGS, HIDDEN, LANGUAGES, RADIO, create_event, prepare
+from _stack import stop
+from rush import HIDDEN, LANGUAGES, RADIO, create_event, django_in_this_process
 
 
 def one_signup(client, slug: str, number: int, profiles: dict, queries: dict, cpu: dict) -> None:
@@ -61,15 +58,8 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--step", choices=["get", "post", "done"], default=None)
     args = parser.parse_args()
-    handles = start(database="rush")
-    os.environ.update(
-        {"VAR_DIR": tempfile.mkdtemp(prefix="fachtag-rush-"), "DEBUG": "false", **BENCH_SETTINGS}
-    )
+    handles = django_in_this_process("rush")
     try:
-        prepare(Path(os.environ["VAR_DIR"]))
-        import django
-
-        django.setup()
         from django.test import Client
 
         # The server answers on 127.0.0.1 (ALLOWED_HOSTS); the test client's default host is testserver.
