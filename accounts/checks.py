@@ -24,3 +24,17 @@ def rate_limits_need_a_shared_cache(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def staff_need_a_second_factor(app_configs, **kwargs):
+    """The staff area and the admin show special-category data: in production they need MFA (accounts/mfa.py)."""
+    if not settings.STAFF_MFA_REQUIRED:
+        return [
+            checks.Warning(
+                "STAFF_MFA_REQUIRED is off: staff sign in to pages with special-category data with a password only.",
+                hint="Remove STAFF_MFA_REQUIRED=false from the environment.",
+                id="accounts.W002",
+            )
+        ]
+    return []

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "accounts",
     "fachtag",
     "registrations",
@@ -83,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.mfa.StaffAreaNeedsSecondFactor",
     "config.middleware.DatabaseUnavailableMiddleware",
 ]
 
@@ -214,6 +216,12 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
 }
+# Two-factor sign-in (an authenticator app's one-time codes, plus recovery codes) for everyone who works in
+# the staff area or the admin: they see personal and special-category data (accounts/mfa.py).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "accounts.mfa.MFAAdapter"
+MFA_TOTP_ISSUER = "Fachtag"
+STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", default=not DEBUG)  # off for the local quick start
 # Behind the TLS proxy the client's address is the last X-Forwarded-For entry (as registrations.ratelimit).
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 AUTH_PASSWORD_VALIDATORS = [
