@@ -121,3 +121,9 @@ def test_the_deployment_check_warns_when_the_second_factor_is_switched_off(setti
     assert [warning.id for warning in staff_need_a_second_factor(None)] == ["accounts.W002"]
     settings.STAFF_MFA_REQUIRED = True
     assert staff_need_a_second_factor(None) == []
+
+
+def test_the_account_pages_link_to_the_two_factor_settings(client):
+    client.force_login(account("orga@example.org"))
+    content = client.get("/ar/accounts/password/change/").content.decode()
+    assert 'href="/ar/accounts/2fa/"' in content and "توثيق ذو عاملين" in content
