@@ -1,7 +1,6 @@
 from django.conf import settings
-from django.urls import reverse
-from django.urls.exceptions import NoReverseMatch
-from django.utils.translation import get_language, get_language_info, override
+from django.utils.encoding import escape_uri_path
+from django.utils.translation import get_language, get_language_info
 
 
 def site(request):
@@ -24,17 +23,13 @@ def site(request):
 
 
 def _this_page_in_every_language(request) -> dict[str, str]:
-    """Like django.urls.translate_url for each language, from the match Django resolved for this request
-    (every page shows the switcher). A page without a match (404), or without a URL in a language, keeps
-    its own address."""
-    match = request.resolver_match
-    if match is None:
+    """This page's address in each language. Every page in a language lives under its /<code>/ prefix with
+    the same path after it (config/urls.py translates no path), so the prefix is swapped: what
+    django.urls.translate_url gives, without resolving and reversing the page twelve times. A page without
+    a prefix (staff area, admin) or without a match (404) keeps its own address."""
+    path, prefix = request.path_info, f"/{get_language()}/"
+    if request.resolver_match is None or not path.startswith(prefix):
         return {code: request.path for code, _name in settings.LANGUAGES}
-    urls = {}
-    for code, _name in settings.LANGUAGES:
-        with override(code):
-            try:
-                urls[code] = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
-            except NoReverseMatch:
-                urls[code] = request.path
-    return urls
+    script = request.path[: len(request.path) - len(path)]  # the site's own prefix (SCRIPT_NAME), if any
+    rest = escape_uri_path(path[len(prefix) :])
+    return {code: f"{script}/{code}/{rest}" for code, _name in settings.LANGUAGES}

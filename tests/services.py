@@ -69,9 +69,10 @@ def start_postgres() -> str:
         ),
         **quiet,
     )
+    # Two pytest workers may run a 200-connection race (tests/registrations/test_concurrency.py) at once.
     options = (
         f"-p {port} -c listen_addresses=127.0.0.1 -k {base} -c fsync=off -c synchronous_commit=off "
-        "-c full_page_writes=off -c max_connections=300"
+        "-c full_page_writes=off -c max_connections=600"
     )
     subprocess.run(
         _as_postgres(
