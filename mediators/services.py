@@ -53,13 +53,16 @@ def invite(*, emails: list[str], language: str = "de") -> list[MediatorProfile]:
             continue
         profile.invited_at = timezone.now()
         profile.save(update_fields=["invited_at"])
+        valid_until = timezone.localtime(profile.invited_at + timedelta(seconds=INVITATION_MAX_AGE))
         with translation.override(profile.language):
             path = reverse("mediators:invitation", kwargs={"token": invitation_token(user)})
+            # The link's last day (its token runs out to the second, so the day before is said).
+            last_day = formats.date_format(valid_until - timedelta(days=1), "DATE_FORMAT")
         _message(
             profile,
             "mediator_invitation",
             key=f"invitation:{user.pk}:{profile.invited_at.timestamp()}",
-            context={"invitation_path": path},
+            context={"invitation_path": path, "valid_until": last_day},
         )
         invited.append(profile)
     return invited

@@ -238,8 +238,12 @@ def test_a_missing_page_shows_our_page_without_details(client):
 
 def test_a_mediator_invitation_expires_after_fourteen_days(client, time_machine):
     time_machine.move_to("2026-11-26 10:00:00+01:00", tick=False)
-    [profile] = mediator_services.invite(emails=["samira@example.org"])
+    [profile] = mediator_services.invite(emails=["samira@example.org"], language="de")
     url = f"/de/mediators/invitation/{mediator_services.invitation_token(profile.user)}/"
+    # The mail says the last whole day the link works, from the same setting as the check.
+    message = OutboxMessage.objects.get(kind="mediator_invitation", to="samira@example.org")
+    text = render(message.kind, language="de", to=message.to, context=message.context).text
+    assert "gültig bis 9. Dezember 2026" in text
     time_machine.shift(timedelta(days=14) - timedelta(seconds=1))
     assert client.get(url).status_code == 200
     time_machine.shift(timedelta(seconds=2))
