@@ -91,6 +91,13 @@ def delta(before: dict[int, float], after: dict[int, float], pids=None) -> float
     return sum(after[pid] - before.get(pid, 0.0) for pid in chosen)
 
 
+def machine_times() -> tuple[float, float]:
+    """(busy, all) CPU seconds of the whole machine since boot, from /proc/stat."""
+    values = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]  # idle and iowait
+    return (sum(values[:8]) - idle) / CLK_TCK, sum(values[:8]) / CLK_TCK
+
+
 def postmaster_pid(pg_data: Path) -> int:
     return int((pg_data / "postmaster.pid").read_text().splitlines()[0])
 
@@ -362,11 +369,13 @@ def run(*, people: int, concurrency: int, port: int, roots: dict, sink, label: s
     mail_backends = backend_pids("mail")
     before = {name: snapshot(pid) for name, pid in roots.items()}
     tally = Tally()
-    started = time.monotonic()
+    started, own_before, machine_before = time.monotonic(), time.process_time(), machine_times()
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         for number in range(people):
             pool.submit(sign_up, port, event.slug, number, label, tally)
     elapsed = time.monotonic() - started
+    own = time.process_time() - own_before  # the client threads (and the mail sink's thread)
+    machine_busy, machine_all = (b - a for a, b in zip(machine_before, machine_times(), strict=True))
     after = {name: snapshot(pid) for name, pid in roots.items()}
     mail_backends |= backend_pids("mail")
     web_db_pids = set(after["db"]) - mail_backends - bench_backend
@@ -394,6 +403,8 @@ def run(*, people: int, concurrency: int, port: int, roots: dict, sink, label: s
         "cpu_web": web / max(done, 1),
         "cpu_db": db / max(done, 1),
         "cpu_mail": mail / max(sink.count, 1),
+        "cpu_client": own / max(done, 1),
+        "machine_busy": machine_busy / max(machine_all, 1e-9),
         "mails": sink.count,
         "requests_per": tally.request_count / max(done, 1),
         "errors": tally.errors,
@@ -405,8 +416,9 @@ def run(*, people: int, concurrency: int, port: int, roots: dict, sink, label: s
 def table(results: list[dict]) -> str:
     lines = [
         "| concurrency | reg/s | p50 / p95 request (ms) | p50 / p95 sign-up (ms) | CPU-s/reg web+DB (web, DB) "
-        "| CPU-s/mail | requests/reg | confirmed + waitlisted / seats | HTTP errors |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| CPU-s/mail | requests/reg | confirmed + waitlisted / seats | HTTP errors "
+        "| bench CPU-s/reg (clients, sink) | machine busy |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         lines.append(
@@ -414,7 +426,8 @@ def table(results: list[dict]) -> str:
             f"| {r['p50_signup']:.0f} / {r['p95_signup']:.0f} "
             f"| {r['cpu_web'] + r['cpu_db']:.4f} ({r['cpu_web']:.4f}, {r['cpu_db']:.4f}) "
             f"| {r['cpu_mail']:.4f} ({r['mails']} mails) | {r['requests_per']:.1f} "
-            f"| {r['confirmed']} + {r['waitlisted']} / {CAPACITY} | {r['errors']} |"
+            f"| {r['confirmed']} + {r['waitlisted']} / {CAPACITY} | {r['errors']} "
+            f"| {r['cpu_client']:.4f} | {r['machine_busy']:.0%} |"
         )
     return "\n".join(lines)
 
