@@ -121,6 +121,7 @@ def _register(request, event, form):
             privacy_notice_version=PRIVACY_NOTICE_VERSION,
             submission_key=data["submission_key"],
             user=request.user if request.user.is_authenticated else None,
+            texts={text.kind: text for text in event.message_texts.all()},
         )
     except Busy as exc:
         form.add_error(None, exc.message)

@@ -65,6 +65,7 @@ def register(
     user=None,
     now=None,
     actor=None,
+    texts: dict[str, MessageText] | None = None,
 ) -> SignupResult:
     """Register her for the event, with one workshop per chosen slot and childcare for her children.
 
@@ -75,12 +76,14 @@ def register(
     The same submission key twice returns the first registration; an e-mail address that already
     holds a registration gets its personal link sent again and returns that registration (created=False).
     An organiser (actor) may register someone, e.g. a walk-in at the door, until the event ends.
+    `texts` (the event's MessageText rows by kind) spares reading the organisers' texts when the caller
+    holds them, e.g. from the sign-up page's programme copy (a few seconds old at most).
     Raises RegistrationClosed, InvalidChoice, ChildcareUnavailable, Busy.
     """
     now = now or timezone.now()
     email = applicant.email.strip().lower()
-    # Read before the lock what does not depend on it: the organisers' texts for her messages.
-    texts = {text.kind: text for text in MessageText.objects.filter(event_id=event_id)}
+    if texts is None:  # read before the lock what does not depend on it: the organisers' texts
+        texts = {text.kind: text for text in MessageText.objects.filter(event_id=event_id)}
     with atomic():
         event = lock_event(event_id)
         same, existing = _earlier(event, email, submission_key)

@@ -13,8 +13,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from fachtag.models import Workshop
+from notifications.models import OutboxMessage
 from registrations.forms import FORM_SIGNER_SALT
-from registrations.models import Booking, Registration
+from registrations.models import Booking, MessageText, Registration
 from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory
 from tests.registrations.test_signup_views import valid_post
 
@@ -149,3 +150,14 @@ def test_a_signed_in_person_gets_her_own_page(client, cached, workshop):
     assert mine.templates and 'value="fatma@example.org"' in mine.content.decode()  # prefilled for her
     client.logout()
     assert "fatma@example.org" not in client.get(url).content.decode()  # never shared
+
+
+def test_the_organisers_texts_for_her_confirmation_come_with_the_programme_copy(client, cached, workshop):
+    event = workshop.slot.event
+    MessageText.objects.create(event=event, kind="registration_confirmed", text_de="Bitte Ausweis mitbringen")
+    client.get("/de/events/rush/signup/")  # the copy, with the texts
+    with CaptureQueriesContext(connection) as queries:
+        assert valid_post(client, event, workshop, language="de").status_code == 302
+    assert not [query for query in queries if "registrations_messagetext" in query["sql"]]
+    message = OutboxMessage.objects.get(kind="registration_confirmed")
+    assert message.context["event_text"] == "Bitte Ausweis mitbringen"
