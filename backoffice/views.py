@@ -16,6 +16,7 @@ from backoffice import announcements as announcement_service
 from backoffice.forms import AnnouncementForm, CapacityForm, ParticipantFilterForm, WalkInForm
 from backoffice.models import Announcement, AuditEntry
 from fachtag.models import Event, Workshop
+from notifications import selectors as outbox_selectors
 from pages.views import PRIVACY_NOTICE_VERSION
 from registrations import services
 from registrations.errors import RegistrationError
@@ -28,7 +29,14 @@ def index(request):
     events = access.events_for(request.user).order_by("-starts_at")
     # One query for all her events (the `organises` tag would ask once per event).
     organised = set(access.events_for(request.user, roles=(access.ORGANISER,)).values_list("pk", flat=True))
-    return render(request, "backoffice/index.html", {"events": events, "organised": organised})
+    mail = outbox_selectors.queue_status()
+    context = {
+        "events": events,
+        "organised": organised,
+        "mail": mail,
+        "mail_stuck": mail.is_stuck(timezone.now()),
+    }
+    return render(request, "backoffice/index.html", context)
 
 
 @login_required

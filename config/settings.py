@@ -164,6 +164,7 @@ CELERY_BEAT_SCHEDULE = {
     "send-due-reminders": {"task": "registrations.tasks.send_due_reminders", "schedule": 300.0},
     "send-session-reminders": {"task": "mediators.tasks.send_session_reminders", "schedule": 900.0},
     "send-unsent-messages": {"task": "notifications.tasks.send_unsent_messages", "schedule": 120.0},
+    "check-mail-queue": {"task": "notifications.tasks.check_queue", "schedule": 300.0},
     "anonymise-due-events": {"task": "registrations.tasks.anonymise_due_events", "schedule": 24 * 3600.0},
     "forget-old-audit-ips": {"task": "backoffice.tasks.forget_old_audit_ips", "schedule": 24 * 3600.0},
 }

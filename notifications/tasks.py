@@ -4,9 +4,14 @@ Retries follow the back-off the outbox recorded for the message (exponential wit
 10 minutes, far below the broker's visibility timeout); the sweep respects the same time.
 """
 
-from celery import shared_task
+import logging
 
-from notifications import outbox
+from celery import shared_task
+from django.utils import timezone
+
+from notifications import outbox, selectors
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=outbox.MAX_ATTEMPTS)
@@ -33,3 +38,20 @@ def send_unsent_messages() -> int:
     ids = outbox.unsent_ids()
     outbox.queue_in_batches(ids)
     return len(ids)
+
+
+@shared_task
+def check_queue() -> bool:
+    """Periodic: an error in the log (for the operators' alerting) while a message has waited longer than
+    selectors.STUCK_AFTER. Returns whether the queue is stuck."""
+    status = selectors.queue_status()
+    stuck = status.is_stuck(timezone.now())
+    if stuck:
+        logger.error(
+            "Mail queue stuck: %d waiting, %d being sent, %d failed; the oldest unsent message is from %s",
+            status.waiting,
+            status.sending,
+            status.failed,
+            status.oldest_unsent.isoformat(),
+        )
+    return stuck
