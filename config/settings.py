@@ -176,6 +176,8 @@ if EMAIL_URL:
 else:
     EMAIL_BACKEND = "config.mail.EmlFileBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+# Messages a minute per worker process (the worker runs two), for a relay with a sending limit; 0 = no pause.
+EMAIL_MAX_PER_MINUTE = env.int("EMAIL_MAX_PER_MINUTE", default=0)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Fachtag <fachtag@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The office's functional mailbox: organiser of calendar invites, reply address of messages.

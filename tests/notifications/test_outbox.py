@@ -140,3 +140,24 @@ def test_celery_settings_make_a_killed_worker_redeliver_instead_of_losing_tasks(
     assert settings.CELERY_TASK_REJECT_ON_WORKER_LOST is True
     assert settings.CELERY_WORKER_PREFETCH_MULTIPLIER == 1
     assert settings.CELERY_TASK_TIME_LIMIT < settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+
+
+def test_a_sending_limit_spaces_the_messages_of_a_batch(settings, mailoutbox, monkeypatch):
+    """MAIL-05: EMAIL_MAX_PER_MINUTE = 600 means one message every 0.1 s from this process."""
+    waits = []
+    monkeypatch.setattr(outbox.time, "sleep", waits.append)
+    ids = [message(key=f"paced-{number}").pk for number in range(4)]
+    settings.EMAIL_MAX_PER_MINUTE = 0
+    outbox.send_batch(message_ids=ids[:1])
+    assert waits == []  # no limit: no pause
+    settings.EMAIL_MAX_PER_MINUTE = 600
+    assert outbox.send_batch(message_ids=ids[1:]) == {"sent": 3, "skipped": 0, "failed": 0}
+    assert len(mailoutbox) == 4
+    assert len(waits) >= 2 and all(0 < wait <= 0.1 for wait in waits)
+
+
+def test_a_relay_refusing_too_many_connections_is_a_temporary_refusal():
+    from smtplib import SMTPResponseException
+
+    assert not outbox.is_permanent(SMTPResponseException(432, b"4.3.2 Concurrent connections limit exceeded"))
+    assert outbox.is_permanent(SMTPResponseException(550, b"5.1.1 User unknown"))
