@@ -9,6 +9,7 @@ to set it up first (after confirming her password); she then sees her recovery c
 import segno
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -20,10 +21,6 @@ class MFAAdapter(DefaultMFAAdapter):
     def build_totp_svg(self, url: str) -> str:
         """The set-up QR code with segno, which the check-in codes use already (no second QR library)."""
         return segno.make(url, error="m").svg_inline(scale=4, dark="#000", light="#fff")
-
-
-def has_authenticator_app(user) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
 class StaffAreaNeedsSecondFactor:
@@ -38,7 +35,7 @@ class StaffAreaNeedsSecondFactor:
             settings.STAFF_MFA_REQUIRED
             and request.path_info.startswith(STAFF_AREAS)
             and request.user.is_authenticated
-            and not has_authenticator_app(request.user)
+            and not is_mfa_enabled(request.user, types=[Authenticator.Type.TOTP])
         ):
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)

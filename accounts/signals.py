@@ -16,6 +16,10 @@ def _ip(request) -> str:
     return client_ip(request) if request is not None else "-"
 
 
+def _login(credentials) -> str:
+    return repr(str(credentials.get("email") or credentials.get("username") or "")[:254])
+
+
 @receiver(user_logged_in)
 def logged_in(sender, request, user, **kwargs):
     logger.info("login ok user=%s ip=%s", user.pk, _ip(request))
@@ -23,8 +27,12 @@ def logged_in(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def login_failed(sender, credentials, request=None, **kwargs):
-    login = credentials.get("email") or credentials.get("username") or ""
-    logger.warning("login failed login=%r ip=%s", str(login)[:254], _ip(request))
+    logger.warning("login failed login=%s ip=%s", _login(credentials), _ip(request))
+
+
+def login_locked(request, credentials) -> None:
+    """allauth refused the attempt because the address or connection hit its login_failed limit."""
+    logger.warning("login locked login=%s ip=%s", _login(credentials), _ip(request))
 
 
 @receiver(user_logged_out)

@@ -4,11 +4,9 @@
 may organise; the audit log records the request with registration ids only, never her data.
 """
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,9 +34,7 @@ def export(request, slug: str, registration_id: int):
         registration=item,
         registrations=[r.pk for r in registrations],
     )
-    response = HttpResponse(
-        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
-    )
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="personal-data-{item.pk}.json"'
     response["Cache-Control"] = "no-store"
     return response

@@ -60,15 +60,6 @@ def dashboard(request, slug: str):
     )
 
 
-def _workshops(event):
-    """The event's workshops in programme order, for the filter and recipient choices."""
-    return (
-        Workshop.objects.filter(slot__event=event)
-        .select_related("slot")
-        .order_by("slot__starts_at", "position")
-    )
-
-
 @login_required
 def participants(request, slug: str):
     event = access.event_or_404(request.user, slug)

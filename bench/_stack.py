@@ -10,6 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests import services  # noqa: E402
+from tests.services import celery_worker_command  # noqa: E402,F401 - the benchmarks start workers alike
 
 
 class CountingSink:

@@ -11,11 +11,10 @@ second, and the worker's peak memory.
 
 import argparse
 import subprocess
-import sys
 import time
 from datetime import timedelta
 
-from _stack import ROOT, peak_rss_mb, start, stop
+from _stack import ROOT, celery_worker_command, peak_rss_mb, start, stop
 
 
 def load(people: int):
@@ -83,19 +82,7 @@ def write_reminders(event, *, batched: bool) -> list[int]:
 def run_worker_until(sink, expected: int) -> tuple[float, float]:
     """Start one worker; return (mails per second once sending began, the worker's peak memory)."""
     worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "--loglevel=WARNING",
-            "--without-mingle",
-            "--without-gossip",
-            "--without-heartbeat",
-        ],
+        celery_worker_command("--pool=solo"),
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from _stack import ROOT, free_port, start, stop
+from _stack import ROOT, celery_worker_command, free_port, start, stop
 
 CAPACITY = 200
 WORKSHOPS_PER_SLOT = 3
@@ -166,24 +166,7 @@ def start_celery(log: Path) -> subprocess.Popen:
     # server (there cpu_shares, here nice): during a rush the pages come first and the mails catch up.
     env = {**os.environ, "DATABASE_URL": os.environ["DATABASE_URL"] + "?application_name=mail"}
     return subprocess.Popen(
-        [
-            "nice",
-            "-n",
-            "10",
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--concurrency",
-            "2",
-            "--loglevel",
-            "WARNING",
-            "--without-mingle",
-            "--without-gossip",
-            "--without-heartbeat",
-        ],
+        ["nice", "-n", "10", *celery_worker_command("--concurrency", "2")],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -1,13 +1,8 @@
-import logging
-
 from allauth.account.adapter import DefaultAccountAdapter
 from django.core.exceptions import ValidationError
 
+from accounts.signals import login_locked
 from registrations import services
-from registrations.ratelimit import client_ip
-
-# The sign-in log of accounts/signals.py: lock-outs are written next to the other attempts.
-security_log = logging.getLogger("accounts.security")
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -24,6 +19,5 @@ class AccountAdapter(DefaultAccountAdapter):
         try:
             super().pre_authenticate(request, **credentials)
         except ValidationError:
-            login = credentials.get("email") or credentials.get("username") or ""
-            security_log.warning("login locked login=%r ip=%s", str(login)[:254], client_ip(request))
+            login_locked(request, credentials)
             raise

@@ -13,6 +13,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -20,6 +21,24 @@ from pathlib import Path
 import pytest
 
 _started: dict[str, object] = {}
+
+
+def celery_worker_command(*options: str) -> list[str]:
+    """`celery -A config worker` as the integration tests and the benchmarks start it: warnings only, and
+    none of the cluster chatter a single worker does not need. `options` choose the pool."""
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "--loglevel=WARNING",
+        "--without-mingle",
+        "--without-gossip",
+        "--without-heartbeat",
+        *options,
+    ]
 
 
 def _free_port() -> int:

@@ -3,7 +3,6 @@
 import os
 import signal
 import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from registrations import services
 from registrations.models import Registration
 from tests.factories import EventFactory
 from tests.integration.conftest import wait_until
+from tests.services import celery_worker_command
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,19 +34,7 @@ def start_worker(smtp_port: int) -> subprocess.Popen:
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
     }
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "--loglevel=WARNING",
-            "--without-mingle",
-            "--without-gossip",
-            "--without-heartbeat",
-        ],
+        celery_worker_command("--pool=solo"),
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
