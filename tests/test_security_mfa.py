@@ -8,32 +8,24 @@ import re
 import time
 
 import pytest
-from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from backoffice.models import EventRole
 from tests.factories import EventFactory
 from tests.test_overrides import INFORMAL
+from tests.test_security_login import PASSWORD, account
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "richtiges-Passwort-42"
 ACTIVATE = "/de/accounts/2fa/totp/activate/"
 
 
 @pytest.fixture(autouse=True)
 def required(settings):
     settings.STAFF_MFA_REQUIRED = True
-
-
-def account(email: str, *, staff: bool = True):
-    user = get_user_model().objects.create_user(email=email, password=PASSWORD, is_staff=staff)
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
 
 
 def code(secret: str, offset: int = 0) -> str:
