@@ -60,7 +60,8 @@ def amal(event, **fields):
     return sign_up(event, *workshops, name="Amal Haddad", child_ages=[3, 7], **fields)
 
 
-def test_the_qr_code_holds_her_check_in_token_at_level_m_and_not_a_link(fachtag, monkeypatch):
+def test_the_qr_code_holds_her_check_in_token_at_level_m_and_not_a_link(fachtag, monkeypatch, time_machine):
+    time_machine.move_to("2026-11-26 10:00:00+01:00", tick=False)  # the token carries the second it was made
     registration = amal(fachtag)
     made = []
     from registrations import qr

@@ -155,7 +155,7 @@ def test_invites_hold_no_personal_link_and_no_sensitive_answers(event, slot):
         p.get_payload(decode=True) for p in calendar_parts(sent("registration_confirmed", registration))
     )
     text = raw.decode()
-    assert make_token(registration) not in text
+    assert make_token(registration).split(":")[0] not in text  # her signed id, whatever second it was signed
     assert "/r/" not in text
     assert "Rollstuhl" not in text and "Allergie" not in text
 
