@@ -28,19 +28,25 @@ MAX_ATTEMPTS = 8
 BATCH_SIZE = 100
 
 
-def enqueue(*, key: str, kind: str, to: str, language: str, context: dict) -> OutboxMessage | None:
+def enqueue(
+    *, key: str, kind: str, to: str, language: str, context: dict, new_key: bool = False
+) -> OutboxMessage | None:
     """Write a message in the current transaction; after commit a worker is asked to send it.
 
-    The same key twice writes nothing the second time. If the broker is away, the message waits for
-    the periodic sweep: queueing never blocks or breaks the change that caused the message.
+    The same key twice writes nothing the second time. A caller whose key cannot exist yet (it holds
+    the id of a row written in this transaction) says new_key=True: the message is written without the
+    savepoint that catches a duplicate. If the broker is away, the message waits for the periodic sweep:
+    queueing never blocks or breaks the change that caused the message.
     """
-    try:
-        with transaction.atomic():
-            message = OutboxMessage.objects.create(
-                key=key, kind=kind, to=to, language=language, context=context
-            )
-    except IntegrityError:
-        return None
+    fields = {"key": key, "kind": kind, "to": to, "language": language, "context": context}
+    if new_key:
+        message = OutboxMessage.objects.create(**fields)
+    else:
+        try:
+            with transaction.atomic():
+                message = OutboxMessage.objects.create(**fields)
+        except IntegrityError:
+            return None
     transaction.on_commit(lambda: _queue(message.pk))
     return message
 

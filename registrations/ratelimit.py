@@ -34,12 +34,10 @@ def too_many(scope: str, key: str, *, limit: int, window: int = 60) -> bool:
     # Hashed: whatever the key holds (an address, an e-mail address), the cache key is short and valid.
     cache_key = f"ratelimit:{scope}:{hashlib.sha256(key.encode('utf-8', 'replace')).hexdigest()}"
     try:
-        cache.add(cache_key, 0, timeout=window)
         try:
-            return cache.incr(cache_key) > limit
-        except ValueError:  # the key expired between add and incr
-            cache.set(cache_key, 1, timeout=window)
-            return False
+            return cache.incr(cache_key) > limit  # the window is open: two round trips to Redis
+        except ValueError:  # the first attempt of a window opens it (or, at the same moment, counts in it)
+            return not cache.add(cache_key, 1, timeout=window) and cache.incr(cache_key) > limit
     except Exception:  # noqa: BLE001 - any cache failure: let the person through
         logger.warning("Rate limit %s not applied: the cache is unreachable", scope)
         return False

@@ -1,3 +1,4 @@
+import functools
 import uuid
 
 from django.conf import settings
@@ -8,52 +9,82 @@ from fachtag.models import Event, TimeSlot, Workshop
 from registrations.models import Booking, Registration
 
 
-def event_for_signup(*, slug: str) -> Event:
-    """A published event with its slots, workshops and childcare groups (a fixed number of queries)."""
+def _programme(events: QuerySet[Event], **lookup) -> Event:
     slots = TimeSlot.objects.order_by("starts_at", "pk").prefetch_related(
         Prefetch("workshops", queryset=Workshop.objects.order_by("position", "pk"))
     )
-    return (
-        Event.objects.published()
-        .prefetch_related(Prefetch("slots", queryset=slots), "childcare_groups")
-        .get(slug=slug)
-    )
+    return events.prefetch_related(Prefetch("slots", queryset=slots), "childcare_groups").get(**lookup)
+
+
+def event_for_signup(*, slug: str) -> Event:
+    """A published event with its slots, workshops and childcare groups (a fixed number of queries)."""
+    return _programme(Event.objects.published(), slug=slug)
+
+
+def _copy(event_id: int | None, load) -> Event | None:
+    """The event's programme copy (slots, workshops, childcare groups and the organisers' message texts),
+    loaded by load() when missing or older than SIGNUP_PROGRAMME_CACHE_SECONDS; a copy per request, per
+    process, shared by the sign-up page and the pages behind personal links. None when switched off."""
+    seconds = settings.SIGNUP_PROGRAMME_CACHE_SECONDS
+    if not seconds:
+        return None
+    cache = caches["fragments"]
+    event = cache.get(f"programme:{event_id}") if event_id is not None else None
+    if event is None:
+        event = load()
+        prefetch_related_objects([event], "message_texts")  # for her confirmation, read once per copy
+        # Names this copy: what is rendered from it may be kept as long as the copy (views.signup).
+        event.programme_copy = uuid.uuid4().hex
+        cache.set_many({f"programme:{event.pk}": event, f"programme-slug:{event.slug}": event.pk}, seconds)
+    return event
 
 
 def programme_for_signup(*, slug: str) -> Event:
-    """event_for_signup() with the organisers' message texts, at most SIGNUP_PROGRAMME_CACHE_SECONDS old
-    (a copy per request, per process).
+    """event_for_signup() from the programme copy, at most SIGNUP_PROGRAMME_CACHE_SECONDS old.
 
     For the public sign-up page only: what she sees may lag a few seconds behind, what she gets is
     decided by the sign-up service on locked rows.
     """
-    seconds = settings.SIGNUP_PROGRAMME_CACHE_SECONDS
-    if not seconds:
-        return event_for_signup(slug=slug)
-    cache, key = caches["fragments"], f"signup-programme:{slug}"
-    event = cache.get(key)
-    if event is None:
-        event = event_for_signup(slug=slug)
-        prefetch_related_objects([event], "message_texts")  # for her confirmation, read once per copy
-        # Names this copy: what is rendered from it may be kept as long as the copy (views.signup).
-        event.programme_copy = uuid.uuid4().hex
-        cache.set(key, event, seconds)
-    return event
+    load = functools.partial(event_for_signup, slug=slug)
+    copy = _copy(caches["fragments"].get(f"programme-slug:{slug}"), load)
+    if copy is None:
+        return load()
+    if copy.slug != slug:  # renamed since: the slug is looked up afresh
+        copy = _copy(None, load)
+    if copy.status != Event.Status.PUBLISHED:  # as event_for_signup()
+        raise Event.DoesNotExist
+    return copy
+
+
+def event_of(event_id: int) -> Event:
+    """The event for pages behind her personal link: the programme copy (whatever the event's status),
+    else the row. Changes go through the services, which lock and read the rows themselves."""
+    copy = _copy(event_id, functools.partial(_programme, Event.objects, pk=event_id))
+    return copy if copy is not None else Event.objects.get(pk=event_id)
 
 
 def registration_overview(registration: Registration) -> Registration:
-    """Her registration (as loaded from her link, with its event) with bookings (workshop and slot), the
-    event's slots and, where the event offers childcare, her children loaded for the manage page: two or
-    three queries."""
-    bookings = Booking.objects.filter(status__in=Booking.ACTIVE).select_related("workshop")
-    slots = TimeSlot.objects.order_by("starts_at", "pk")
-    lookups = [Prefetch("bookings", queryset=bookings), Prefetch("event__slots", queryset=slots)]
+    """Her registration (as loaded from her link, with its event) with bookings, the event's slots and
+    workshops and, where the event offers childcare, her children, for the manage page: one or two
+    queries when the event is a programme copy (event_of), three or four otherwise."""
+    slots = TimeSlot.objects.order_by("starts_at", "pk").prefetch_related(
+        Prefetch("workshops", queryset=Workshop.objects.order_by("position", "pk"))
+    )
+    lookups = [
+        Prefetch("bookings", queryset=Booking.objects.filter(status__in=Booking.ACTIVE)),
+        Prefetch("event__slots", queryset=slots),  # nothing to read when the event is a programme copy
+    ]
     if registration.event.has_childcare:
         lookups.append("children")
     prefetch_related_objects([registration], *lookups)
-    slot_by_id = {slot.pk: slot for slot in registration.event.slots.all()}
-    for booking in registration.bookings.all():  # her slots are the event's: not read a second time
+    slot_by_id, workshop_by_id = {}, {}
+    for slot in registration.event.slots.all():
+        slot_by_id[slot.pk] = slot
+        workshop_by_id.update((workshop.pk, workshop) for workshop in slot.workshops.all())
+    for booking in registration.bookings.all():  # her slots and workshops are the event's: not read again
         booking.slot = slot_by_id[booking.slot_id]
+        if booking.workshop_id in workshop_by_id:  # else (newer than the copy) read when shown
+            booking.workshop = workshop_by_id[booking.workshop_id]
     return registration
 
 

@@ -121,7 +121,7 @@ def _register(request, event, form):
             privacy_notice_version=PRIVACY_NOTICE_VERSION,
             submission_key=data["submission_key"],
             user=request.user if request.user.is_authenticated else None,
-            texts={text.kind: text for text in event.message_texts.all()},
+            programme=event,
         )
     except Busy as exc:
         form.add_error(None, exc.message)
@@ -305,7 +305,7 @@ def confirm_email_entry(request, token: str):
 @private_link
 def change_workshops(request, registration, token):
     registration = selectors.registration_overview(registration)
-    event = selectors.event_for_signup(slug=registration.event.slug)
+    event = registration.event  # with its slots and workshops
     current = {}
     for booking in registration.bookings.all():
         if booking.status == "confirmed" or booking.slot_id not in current:

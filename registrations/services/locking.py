@@ -31,27 +31,66 @@ def _set_lock_timeout() -> None:
             cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
 
 
-def lock_event(event_id: int) -> Event:
-    """Lock and return the event row. Must run inside transaction.atomic(); raises Busy on a lock timeout."""
+# What decides places, read under the lock onto a copy of the programme (lock_event/lock_workshops
+# with `onto`): the event's state, dates and counters, the workshops' slot, state and counters.
+EVENT_STATE = (
+    "status",
+    "starts_at",
+    "ends_at",
+    "registration_opens_at",
+    "registration_closes_at",
+    "capacity",
+    "seats_taken",
+    "requires_email_confirmation",
+    "email_confirmation_hours",
+)
+WORKSHOP_STATE = ("slot_id", "status", "capacity", "seats_taken")
+
+
+def lock_event(event_id: int, *, onto: Event | None = None) -> Event:
+    """Lock and return the event row. Must run inside transaction.atomic(); raises Busy on a lock timeout.
+
+    With `onto` (a copy of the event, e.g. the sign-up page's programme copy) only EVENT_STATE is read,
+    written onto the copy, and the copy returned: its titles and texts may be seconds old, what decides
+    places is current.
+    """
     if not connection.in_atomic_block:
         raise RuntimeError("lock_event() needs a transaction")
     _set_lock_timeout()
+    rows = Event.objects.select_for_update()
     try:
-        return Event.objects.select_for_update().get(pk=event_id)
+        if onto is None:
+            return rows.get(pk=event_id)
+        state = rows.values_list(*EVENT_STATE).get(pk=event_id)
     except OperationalError as exc:
         raise _busy_or_raise(exc) from exc
+    for name, value in zip(EVENT_STATE, state, strict=True):
+        setattr(onto, name, value)
+    return onto
 
 
-def lock_workshops(ids: Iterable[int], *, event_id: int) -> dict[int, Workshop]:
-    """Lock workshops of the event (in pk order, after the event). Unknown or foreign ids are left out."""
-    rows = (
-        Workshop.objects.select_for_update(of=("self",))
-        .select_related("slot")
-        .filter(pk__in=set(ids), slot__event_id=event_id)
-        .order_by("pk")
-    )
+def lock_workshops(
+    ids: Iterable[int], *, event_id: int, onto: dict[int, Workshop] | None = None
+) -> dict[int, Workshop]:
+    """Lock workshops of the event (in pk order, after the event), with their slots. Unknown or foreign
+    ids are left out.
+
+    With `onto` (copies of the event's workshops with their slots, by pk) only WORKSHOP_STATE is read
+    and written onto the copies (a workshop moved to another slot since then gets its slot read when used:
+    Django drops a cached slot whose id changes); one the copies lack is left out like an unknown id.
+    """
+    rows = Workshop.objects.select_for_update(of=("self",)).filter(pk__in=set(ids), slot__event_id=event_id)
     try:
-        return {workshop.pk: workshop for workshop in rows}
+        if onto is None:
+            return {workshop.pk: workshop for workshop in rows.select_related("slot").order_by("pk")}
+        states = rows.order_by("pk").values_list("pk", *WORKSHOP_STATE)
+        locked = {}
+        for pk, *state in states:
+            if pk in onto:
+                for name, value in zip(WORKSHOP_STATE, state, strict=True):
+                    setattr(onto[pk], name, value)
+                locked[pk] = onto[pk]
+        return locked
     except OperationalError as exc:
         raise _busy_or_raise(exc) from exc
 

@@ -15,7 +15,8 @@ from registrations.tokens import CONFIRM_SALT, make_token
 def registration_message(
     registration: Registration, kind: str, cause: RegistrationLog, *, known: dict | None = None
 ) -> None:
-    """Queue message `kind` for her, once per state change (the log entry that caused it is the version).
+    """Queue message `kind` for her, once per state change: `cause` is the log entry written for the change
+    in the same transaction, and the message's key holds its id.
 
     Messages about her bookings carry a calendar invite that updates (or cancels) her calendar entries.
     `known` spares queries for what the caller holds already (see message_context).
@@ -41,6 +42,7 @@ def registration_message(
         to=registration.email,
         language=registration.language,
         context=context,
+        new_key=True,  # it holds the id of the log entry just written for this change
     )
 
 

@@ -8,6 +8,7 @@ from typing import ClassVar
 from django.db.models import Q
 from django.utils import timezone
 
+from fachtag.models import Event, Workshop
 from registrations.errors import InvalidChoice, RegistrationClosed
 from registrations.models import Booking, Child, MessageText, Registration
 from registrations.services import notify, places
@@ -65,7 +66,7 @@ def register(
     user=None,
     now=None,
     actor=None,
-    texts: dict[str, MessageText] | None = None,
+    programme: Event | None = None,
 ) -> SignupResult:
     """Register her for the event, with one workshop per chosen slot and childcare for her children.
 
@@ -76,16 +77,24 @@ def register(
     The same submission key twice returns the first registration; an e-mail address that already
     holds a registration gets its personal link sent again and returns that registration (created=False).
     An organiser (actor) may register someone, e.g. a walk-in at the door, until the event ends.
-    `texts` (the event's MessageText rows by kind) spares reading the organisers' texts when the caller
-    holds them, e.g. from the sign-up page's programme copy (a few seconds old at most).
+    `programme` (the event with its slots, workshops and message texts, e.g. the sign-up page's copy, a
+    few seconds old at most) spares reading what does not decide a place: only the state, dates and
+    counters of the event and workshops are read under the lock, onto the programme's copies.
     Raises RegistrationClosed, InvalidChoice, ChildcareUnavailable, Busy.
     """
     now = now or timezone.now()
     email = applicant.email.strip().lower()
-    if texts is None:  # read before the lock what does not depend on it: the organisers' texts
-        texts = {text.kind: text for text in MessageText.objects.filter(event_id=event_id)}
+    # Read before the lock what does not depend on it: the organisers' texts.
+    texts = {
+        text.kind: text
+        for text in (
+            programme.message_texts.all()
+            if programme is not None
+            else MessageText.objects.filter(event_id=event_id)
+        )
+    }
     with atomic():
-        event = lock_event(event_id)
+        event = lock_event(event_id, onto=programme)
         same, existing = _earlier(event, email, submission_key)
         if same:
             return SignupResult(same, created=False)
@@ -95,11 +104,12 @@ def register(
         if event.registration_state(now) != "open" and not walk_in_possible:
             raise RegistrationClosed()
         if existing:
+            existing.event = event
             entry = log(existing, Action.LINK_SENT)
             notify.registration_message(existing, "personal_link", entry, known={"texts": texts})
             return SignupResult(existing, created=False)
 
-        workshops = lock_workshops(workshop_ids, event_id=event.pk)
+        workshops = lock_workshops(workshop_ids, event_id=event.pk, onto=_workshops_of(programme))
         _check_choices(workshop_ids, workshops)
         groups = lock_childcare_groups(event.pk) if applicant.child_ages else []
         need = places.childcare_need(groups, applicant.child_ages) if applicant.child_ages else {}
@@ -166,6 +176,12 @@ def _earlier(event, email: str, submission_key) -> tuple[Registration | None, Re
     same = next((r for r in found if submission_key and r.submission_key == submission_key), None)
     existing = next((r for r in found if r.event_id == event.pk and r.email == email and r.is_active), None)
     return same, existing
+
+
+def _workshops_of(programme: Event | None) -> dict[int, Workshop] | None:
+    if programme is None:
+        return None
+    return {workshop.pk: workshop for slot in programme.slots.all() for workshop in slot.workshops.all()}
 
 
 def _check_choices(workshop_ids: list[int], workshops: dict) -> None:

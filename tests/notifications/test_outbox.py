@@ -2,7 +2,8 @@ from smtplib import SMTPServerDisconnected
 from unittest import mock
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from notifications import outbox
 from notifications.models import OutboxMessage
@@ -29,6 +30,16 @@ def test_the_same_key_writes_one_message():
     assert message() is not None
     assert message() is None
     assert OutboxMessage.objects.count() == 1
+
+
+def test_a_key_that_cannot_exist_yet_is_written_without_a_savepoint():
+    with CaptureQueriesContext(connection) as checked:
+        message(key="checked")
+    with CaptureQueriesContext(connection) as new:
+        message(key="registration:abc:personal_link:17", new_key=True)
+    assert [query["sql"].split()[0] for query in checked] == ["SAVEPOINT", "INSERT", "RELEASE"]
+    assert [query["sql"].split()[0] for query in new] == ["INSERT"]
+    assert OutboxMessage.objects.count() == 2
 
 
 def test_sending_twice_sends_once(mailoutbox):

@@ -14,6 +14,8 @@ from django.test.utils import CaptureQueriesContext
 
 from fachtag.models import Workshop
 from notifications.models import OutboxMessage
+from registrations import selectors, services
+from registrations.errors import InvalidChoice
 from registrations.forms import FORM_SIGNER_SALT
 from registrations.models import Booking, MessageText, Registration
 from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory
@@ -78,7 +80,7 @@ def test_the_workshop_choices_are_rendered_once_per_copy_of_the_programme(client
     arabic = client.get("/ar/events/rush/signup/").content.decode()
     assert 'dir="rtl"' in arabic and "Jobsuche" in arabic  # rendered again for another language
 
-    caches["fragments"].delete("signup-programme:rush")  # the copy has expired: a new copy, rendered anew
+    caches["fragments"].clear()  # the copy has expired: a new copy, rendered anew
     Workshop.objects.filter(pk=workshop.pk).update(seats_taken=1)
     assert "Ausgebucht" in client.get("/de/events/rush/signup/").content.decode().split("<fieldset", 1)[1]
 
@@ -161,3 +163,44 @@ def test_the_organisers_texts_for_her_confirmation_come_with_the_programme_copy(
     assert not [query for query in queries if "registrations_messagetext" in query["sql"]]
     message = OutboxMessage.objects.get(kind="registration_confirmed")
     assert message.context["event_text"] == "Bitte Ausweis mitbringen"
+
+
+def test_a_workshop_moved_to_another_slot_after_the_copy_is_booked_in_its_slot_of_now(
+    client, cached, workshop
+):
+    event = workshop.slot.event
+    client.get("/de/events/rush/signup/")  # the copy holds the workshop in its first slot
+    later = TimeSlotFactory(event=event, starts_at=workshop.slot.ends_at, ends_at=event.ends_at)
+    Workshop.objects.filter(pk=workshop.pk).update(slot=later)
+
+    assert valid_post(client, event, workshop).status_code == 302
+    booking = Registration.objects.get().bookings.get()
+    assert (booking.workshop_id, booking.slot_id) == (workshop.pk, later.pk)
+    assert Workshop.objects.get(pk=workshop.pk).seats_taken == 1
+
+
+def test_her_page_takes_the_programme_from_the_copy_and_only_her_own_rows_from_the_database(
+    client, cached, workshop
+):
+    response = valid_post(client, workshop.slot.event, workshop)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert "Jobsuche" in page.content.decode() and "Gebucht" in page.content.decode()  # her seat
+    tables = [re.search(r'FROM "(\w+)"', query["sql"]).group(1) for query in queries]
+    assert tables == ["registrations_registration", "registrations_booking"]  # no childcare offered
+
+
+def test_a_workshop_the_programme_copy_does_not_hold_cannot_be_chosen(cached, workshop):
+    event = workshop.slot.event
+    copy = selectors.programme_for_signup(slug=event.slug)
+    newer = WorkshopFactory(slot=workshop.slot, title_de="Neu")
+    with pytest.raises(InvalidChoice):
+        services.register(
+            event_id=event.pk,
+            applicant=services.Applicant(name="Amal Haddad", email="amal@example.org", language="ar"),
+            workshop_ids=[newer.pk],
+            privacy_notice_version="1",
+            programme=copy,
+        )
+    assert not Registration.objects.exists()
