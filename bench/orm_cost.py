@@ -23,6 +23,7 @@ def cases(event, workshop_ids):
 
     from fachtag.models import Event, Workshop
     from registrations.models import Registration
+    from registrations.services.locking import EVENT_STATE, WORKSHOP_STATE
 
     def cursor(sql, params=()):
         with connection.cursor() as c:
@@ -62,6 +63,30 @@ def cases(event, workshop_ids):
             lambda: cursor(
                 "SELECT * FROM fachtag_workshop w JOIN fachtag_timeslot s ON s.id = w.slot_id "
                 "WHERE w.id = ANY(%s) AND s.event_id = %s ORDER BY w.id FOR UPDATE OF w",
+                [workshop_ids, event.pk],
+            ),
+        ),
+        # What the sign-up reads under its locks since session 4: the state that decides a place, as values.
+        "lock the event's state (9 values)": (
+            lambda: Event.objects.select_for_update().values_list(*EVENT_STATE).get(pk=event.pk),
+            lambda: cursor(
+                "SELECT status, starts_at, ends_at, registration_opens_at, registration_closes_at, capacity, "
+                "seats_taken, requires_email_confirmation, email_confirmation_hours FROM fachtag_event "
+                "WHERE id = %s FOR UPDATE",
+                [event.pk],
+            ),
+        ),
+        "lock two workshops' state (values)": (
+            lambda: list(
+                Workshop.objects.select_for_update(of=("self",))
+                .filter(pk__in=workshop_ids, slot__event_id=event.pk)
+                .order_by("pk")
+                .values_list("pk", *WORKSHOP_STATE)
+            ),
+            lambda: cursor(
+                "SELECT w.id, w.slot_id, w.status, w.capacity, w.seats_taken FROM fachtag_workshop w "
+                "JOIN fachtag_timeslot s ON s.id = w.slot_id WHERE w.id = ANY(%s) AND s.event_id = %s "
+                "ORDER BY w.id FOR UPDATE OF w",
                 [workshop_ids, event.pk],
             ),
         ),
