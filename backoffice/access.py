@@ -1,7 +1,7 @@
 """Object-level rights in one place: every back-office view gets its event (and registrations) from here."""
 
 from django.db.models import QuerySet
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from backoffice.models import EventRole
 from fachtag.models import Event
@@ -21,10 +21,7 @@ def events_for(user, *, roles=(ORGANISER, CHECKIN)) -> QuerySet[Event]:
 
 def event_or_404(user, slug: str, *, roles=(ORGANISER,)) -> Event:
     """The event, if she may act on it in one of these roles; 404 otherwise (nothing about it leaks)."""
-    event = events_for(user, roles=roles).filter(slug=slug).first()
-    if event is None:
-        raise Http404
-    return event
+    return get_object_or_404(events_for(user, roles=roles), slug=slug)
 
 
 def can_organise(user, event: Event) -> bool:
@@ -33,11 +30,6 @@ def can_organise(user, event: Event) -> bool:
 
 def registration_or_404(event: Event, registration_id: int, **filters) -> Registration:
     """A registration of this event (an id of another event is a 404, like one that does not exist)."""
-    registration = (
-        Registration.objects.filter(event=event, pk=registration_id, **filters)
-        .select_related("event")
-        .first()
+    return get_object_or_404(
+        Registration.objects.select_related("event"), event=event, pk=registration_id, **filters
     )
-    if registration is None:
-        raise Http404
-    return registration

@@ -68,13 +68,12 @@ class CapacityForm(forms.Form):
 
     def __init__(self, *args, event, workshops, **kwargs):
         super().__init__(*args, **kwargs)
-        whole = f"{_('The whole event')} ({event.seats_taken}/{event.capacity})"
-        self.fields["workshop"].choices = [("", whole)] + [
-            (pk, f"{label} ({w.seats_taken}/{w.capacity})")
-            for w in workshops
-            if w.capacity
-            for pk, label in [workshop_choice(w)]
-        ]
+        choices = [("", f"{_('The whole event')} ({event.seats_taken}/{event.capacity})")]
+        for workshop in workshops:
+            if workshop.capacity:  # a workshop without a limit has no capacity to change
+                pk, label = workshop_choice(workshop)
+                choices.append((pk, f"{label} ({workshop.seats_taken}/{workshop.capacity})"))
+        self.fields["workshop"].choices = choices
 
 
 class AnnouncementForm(forms.Form):

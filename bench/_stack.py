@@ -1,6 +1,7 @@
 """Throwaway services for benchmarks: PostgreSQL, Redis (from tests/services.py) and a counting SMTP sink."""
 
 import os
+import shutil
 import socket
 import sys
 import threading
@@ -74,6 +75,8 @@ def stop(handles: dict) -> None:
     handles["controller"].stop()
     services.stop_redis()
     services.stop_postgres()
+    if "var_dir" in handles:  # the scratch directory of a Django set up for a benchmark
+        shutil.rmtree(handles["var_dir"], ignore_errors=True)
 
 
 def peak_rss_mb(pid: int) -> float:

@@ -23,7 +23,6 @@ import http.client
 import os
 import random
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -113,9 +112,9 @@ def prepare(var_dir: Path) -> None:
 
 def django_in_this_process(database: str) -> dict:
     """Start the services, then set up Django here with the benchmark's production settings (for the
-    in-process scripts). Returns the services' handles for _stack.stop()."""
+    in-process scripts). Returns the services' handles for _stack.stop(), which also removes VAR_DIR."""
     handles = start(database=database)
-    var_dir = Path(tempfile.mkdtemp(prefix=f"fachtag-{database}-"))
+    var_dir = handles["var_dir"] = Path(tempfile.mkdtemp(prefix=f"fachtag-{database}-"))
     os.environ.update({"VAR_DIR": str(var_dir), "DEBUG": "false", **BENCH_SETTINGS})
     try:
         prepare(var_dir)
@@ -427,18 +426,13 @@ def main() -> None:
     args = parser.parse_args()
     levels = [int(level) for level in args.concurrency.split(",")]
 
-    var_dir = Path(tempfile.mkdtemp(prefix="fachtag-rush-"))
-    handles = start(database="rush")
-    os.environ.update({"VAR_DIR": str(var_dir), "DEBUG": "false", **BENCH_SETTINGS})
+    handles = django_in_this_process("rush")
+    var_dir = Path(os.environ["VAR_DIR"])
     from tests import services
 
     pg_data = services._started["pg"][2]
     processes = []
     try:
-        prepare(var_dir)
-        import django
-
-        django.setup()
         port = free_port()
         web = start_gunicorn(port, args)
         processes.append(web)
@@ -472,7 +466,6 @@ def main() -> None:
             process.terminate()
             process.wait(30)
         stop(handles)
-        shutil.rmtree(var_dir, ignore_errors=True)
 
     print(
         f"sign-up rush: {args.people} people per run, event of {CAPACITY} seats, 2 parallel slots x "

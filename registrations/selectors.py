@@ -63,6 +63,11 @@ def event_of(event_id: int) -> Event:
     return copy if copy is not None else Event.objects.get(pk=event_id)
 
 
+def workshops_of(event: Event) -> dict[int, Workshop]:
+    """The workshops of an event loaded with its slots and workshops (e.g. a programme copy), by id."""
+    return {workshop.pk: workshop for slot in event.slots.all() for workshop in slot.workshops.all()}
+
+
 def registration_overview(registration: Registration) -> Registration:
     """Her registration (as loaded from her link, with its event) with bookings, the event's slots and
     workshops and, where the event offers childcare, her children, for the manage page: one or two
@@ -77,10 +82,8 @@ def registration_overview(registration: Registration) -> Registration:
     if registration.event.has_childcare:
         lookups.append("children")
     prefetch_related_objects([registration], *lookups)
-    slot_by_id, workshop_by_id = {}, {}
-    for slot in registration.event.slots.all():
-        slot_by_id[slot.pk] = slot
-        workshop_by_id.update((workshop.pk, workshop) for workshop in slot.workshops.all())
+    slot_by_id = {slot.pk: slot for slot in registration.event.slots.all()}
+    workshop_by_id = workshops_of(registration.event)
     for booking in registration.bookings.all():  # her slots and workshops are the event's: not read again
         booking.slot = slot_by_id[booking.slot_id]
         if booking.workshop_id in workshop_by_id:  # else (newer than the copy) read when shown

@@ -8,7 +8,8 @@ from typing import ClassVar
 from django.db.models import Q
 from django.utils import timezone
 
-from fachtag.models import Event, Workshop
+from fachtag.models import Event
+from registrations import selectors
 from registrations.errors import InvalidChoice, RegistrationClosed
 from registrations.models import Booking, Child, MessageText, Registration
 from registrations.services import notify, places
@@ -109,7 +110,8 @@ def register(
             notify.registration_message(existing, "personal_link", entry, known={"texts": texts})
             return SignupResult(existing, created=False)
 
-        workshops = lock_workshops(workshop_ids, event_id=event.pk, onto=_workshops_of(programme))
+        copies = selectors.workshops_of(programme) if programme is not None else None
+        workshops = lock_workshops(workshop_ids, event_id=event.pk, onto=copies)
         _check_choices(workshop_ids, workshops)
         groups = lock_childcare_groups(event.pk) if applicant.child_ages else []
         need = places.childcare_need(groups, applicant.child_ages) if applicant.child_ages else {}
@@ -176,12 +178,6 @@ def _earlier(event, email: str, submission_key) -> tuple[Registration | None, Re
     same = next((r for r in found if submission_key and r.submission_key == submission_key), None)
     existing = next((r for r in found if r.event_id == event.pk and r.email == email and r.is_active), None)
     return same, existing
-
-
-def _workshops_of(programme: Event | None) -> dict[int, Workshop] | None:
-    if programme is None:
-        return None
-    return {workshop.pk: workshop for slot in programme.slots.all() for workshop in slot.workshops.all()}
 
 
 def _check_choices(workshop_ids: list[int], workshops: dict) -> None:
