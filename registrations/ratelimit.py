@@ -1,9 +1,11 @@
 """A fixed-window rate limit in the shared cache (Redis in production)."""
 
+import functools
 import hashlib
 import ipaddress
 import logging
 
+import redis
 from django.conf import settings
 from django.core.cache import cache
 
@@ -34,10 +36,29 @@ def too_many(scope: str, key: str, *, limit: int, window: int = 60) -> bool:
     # Hashed: whatever the key holds (an address, an e-mail address), the cache key is short and valid.
     cache_key = f"ratelimit:{scope}:{hashlib.sha256(key.encode('utf-8', 'replace')).hexdigest()}"
     try:
-        try:
-            return cache.incr(cache_key) > limit  # the window is open: two round trips to Redis
-        except ValueError:  # the first attempt of a window opens it (or, at the same moment, counts in it)
-            return not cache.add(cache_key, 1, timeout=window) and cache.incr(cache_key) > limit
+        return _count(cache_key, window) > limit
     except Exception:  # noqa: BLE001 - any cache failure: let the person through
         logger.warning("Rate limit %s not applied: the cache is unreachable", scope)
         return False
+
+
+def _count(cache_key: str, window: int) -> int:
+    """This attempt's number in its window; the first attempt opens the window."""
+    client = _redis()
+    if client is None:  # no Redis (the quick start): the process's own cache
+        cache.add(cache_key, 0, timeout=window)
+        return cache.incr(cache_key)
+    # One round trip (a rush makes one per sign-up): count, and start the window's clock if none runs.
+    pipe = client.pipeline()  # MULTI/EXEC: both or neither
+    pipe.incr(cache_key)
+    pipe.expire(cache_key, window, nx=True)
+    return pipe.execute()[0]
+
+
+@functools.cache
+def _redis() -> redis.Redis | None:
+    """One client per process for REDIS_URL (Django's cache makes a new one per call), with short
+    timeouts: a hanging Redis must not hold up a sign-up."""
+    if not settings.REDIS_URL:
+        return None
+    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1, socket_connect_timeout=1)

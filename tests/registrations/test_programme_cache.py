@@ -8,16 +8,18 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.cache import caches
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from fachtag.models import Workshop
+from fachtag.models import Event, Workshop
 from notifications.models import OutboxMessage
 from registrations import selectors, services
 from registrations.errors import InvalidChoice
 from registrations.forms import FORM_SIGNER_SALT
 from registrations.models import Booking, MessageText, Registration
+from registrations.services.locking import EVENT_STATE, WORKSHOP_STATE, lock_event, lock_workshops
+from registrations.services.signup import EARLIER_SQL
 from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory
 from tests.registrations.test_signup_views import valid_post
 
@@ -204,3 +206,33 @@ def test_a_workshop_the_programme_copy_does_not_hold_cannot_be_chosen(cached, wo
             programme=copy,
         )
     assert not Registration.objects.exists()
+
+
+def test_the_state_locked_in_sql_is_what_the_orm_reads(cached, workshop):
+    """The sign-up's locks read the event's and workshops' state in SQL onto the copy: the same values,
+    in the same order, as the ORM would give (a column out of place would put a date into a counter)."""
+    event = workshop.slot.event
+    other = WorkshopFactory(slot=TimeSlotFactory(event=event, starts_at=workshop.slot.ends_at), capacity=7)
+    Workshop.objects.filter(pk=other.pk).update(seats_taken=3)
+    foreign = WorkshopFactory(slot=TimeSlotFactory(event=EventFactory(slug="other")))
+    copy = selectors.programme_for_signup(slug=event.slug)
+    with transaction.atomic():
+        locked_event = lock_event(event.pk, onto=copy)
+        locked = lock_workshops(
+            [other.pk, workshop.pk, foreign.pk], event_id=event.pk, onto=selectors.workshops_of(copy)
+        )
+    assert locked_event is copy
+    assert [getattr(copy, name) for name in EVENT_STATE] == list(
+        Event.objects.values_list(*EVENT_STATE).get(pk=event.pk)
+    )
+    assert sorted(locked) == sorted([workshop.pk, other.pk])  # not another event's workshop
+    for pk, copy_of_workshop in locked.items():
+        assert [getattr(copy_of_workshop, name) for name in WORKSHOP_STATE] == list(
+            Workshop.objects.values_list(*WORKSHOP_STATE).get(pk=pk)
+        )
+    assert locked[other.pk].seats_taken == 3
+
+
+def test_the_look_up_for_an_earlier_registration_knows_every_active_status():
+    statuses = set(re.search(r"status IN \(([^)]*)\)", EARLIER_SQL).group(1).replace("'", "").split(", "))
+    assert statuses == set(Registration.ACTIVE)

@@ -1,10 +1,12 @@
 """Rate limits count per client address; a forged X-Forwarded-For neither hides nor frames anyone."""
 
+import time
+
 import pytest
 from django.core.cache import cache
 from django.test import RequestFactory
 
-from registrations.ratelimit import client_ip, too_many
+from registrations.ratelimit import _redis, client_ip, too_many
 
 
 @pytest.fixture(autouse=True)
@@ -45,3 +47,21 @@ def test_a_key_of_any_length_or_content_is_still_limited():
     key = "é\x00" + "x" * 5000
     assert [too_many("test", key, limit=2) for _ in range(3)] == [False, False, True]
     assert too_many("test", "another", limit=2) is False
+
+
+def test_the_window_opens_with_the_first_attempt_and_later_ones_do_not_move_it():
+    client = _redis()
+    too_many("test", "10.0.0.9", limit=5, window=60)
+    (key,) = client.keys("ratelimit:test:*")
+    assert 55 < client.ttl(key) <= 60
+    client.expire(key, 5)  # as if 55 seconds had passed
+    too_many("test", "10.0.0.9", limit=5, window=60)
+    assert client.ttl(key) <= 5 and int(client.get(key)) == 2
+
+
+def test_a_new_window_counts_from_one_again():
+    assert [too_many("test", "10.0.0.9", limit=1) for _ in range(2)] == [False, True]
+    (key,) = _redis().keys("ratelimit:test:*")
+    _redis().pexpire(key, 1)
+    time.sleep(0.01)
+    assert too_many("test", "10.0.0.9", limit=1) is False
