@@ -12,6 +12,7 @@ import argparse
 import cProfile
 import pstats
 import time
+import urllib.parse
 
 from _stack import stop
 from rush import HIDDEN, LANGUAGES, RADIO, create_event, django_in_this_process
@@ -47,7 +48,9 @@ def one_signup(client, slug: str, number: int, profiles: dict, queries: dict, cp
         "privacy_consent": "on",
         **slots,
     }
-    response = step("post", lambda: client.post(path, form))
+    # Form-encoded like a browser's post (the test client would send multipart by default).
+    body = urllib.parse.urlencode(form)
+    response = step("post", lambda: client.post(path, body, content_type="application/x-www-form-urlencoded"))
     assert response.status_code == 302, response.content[:500]
     assert step("done", lambda: client.get(response["Location"])).status_code == 200
 

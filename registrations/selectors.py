@@ -76,7 +76,7 @@ def registration_overview(registration: Registration) -> Registration:
         Prefetch("workshops", queryset=Workshop.objects.order_by("position", "pk"))
     )
     lookups = [
-        Prefetch("bookings", queryset=Booking.objects.filter(status__in=Booking.ACTIVE)),
+        Prefetch("bookings", queryset=Booking.objects.filter(status__in=Booking.ACTIVE).order_by()),
         Prefetch("event__slots", queryset=slots),  # nothing to read when the event is a programme copy
     ]
     if registration.event.has_childcare:
