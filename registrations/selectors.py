@@ -68,27 +68,26 @@ def workshops_of(event: Event) -> dict[int, Workshop]:
     return {workshop.pk: workshop for slot in event.slots.all() for workshop in slot.workshops.all()}
 
 
-def registration_overview(registration: Registration) -> Registration:
-    """Her registration (as loaded from her link, with its event) with bookings, the event's slots and
-    workshops and, where the event offers childcare, her children, for the manage page: one or two
-    queries when the event is a programme copy (event_of), three or four otherwise."""
+def her_bookings(registration: Registration) -> list[Booking]:
+    """Her active bookings for her pages, with their slots and workshops taken from her event's programme
+    (a programme copy from event_of(), else read here with the event's slots and workshops): one query
+    when the event is a programme copy, three otherwise."""
+    event = registration.event
     slots = TimeSlot.objects.order_by("starts_at", "pk").prefetch_related(
         Prefetch("workshops", queryset=Workshop.objects.order_by("position", "pk"))
     )
-    lookups = [
-        Prefetch("bookings", queryset=Booking.objects.filter(status__in=Booking.ACTIVE).order_by()),
-        Prefetch("event__slots", queryset=slots),  # nothing to read when the event is a programme copy
-    ]
-    if registration.event.has_childcare:
-        lookups.append("children")
-    prefetch_related_objects([registration], *lookups)
-    slot_by_id = {slot.pk: slot for slot in registration.event.slots.all()}
-    workshop_by_id = workshops_of(registration.event)
-    for booking in registration.bookings.all():  # her slots and workshops are the event's: not read again
+    prefetch_related_objects([event], Prefetch("slots", queryset=slots))  # a copy has them: nothing read
+    slot_by_id = {slot.pk: slot for slot in event.slots.all()}
+    workshop_by_id = workshops_of(event)
+    # In booking order, not the model's default (by slot time, a join): her pages group them by slot.
+    bookings = list(
+        Booking.objects.filter(registration=registration, status__in=Booking.ACTIVE).order_by("pk")
+    )
+    for booking in bookings:  # her slots and workshops are the event's: not read again
         booking.slot = slot_by_id[booking.slot_id]
         if booking.workshop_id in workshop_by_id:  # else (newer than the copy) read when shown
             booking.workshop = workshop_by_id[booking.workshop_id]
-    return registration
+    return bookings
 
 
 def registrations_of(user) -> QuerySet[Registration]:

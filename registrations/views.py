@@ -217,8 +217,7 @@ def manage(request, registration, token):
 
 
 def _manage_page(request, registration, token, *, just_registered=False):
-    registration = selectors.registration_overview(registration)
-    bookings = list(registration.bookings.all())
+    bookings = selectors.her_bookings(registration)  # her children, where childcare is offered, when shown
     slots = [
         (slot, [b for b in bookings if b.slot_id == slot.pk])
         for slot in registration.event.slots.all()
@@ -304,10 +303,10 @@ def confirm_email_entry(request, token: str):
 
 @private_link
 def change_workshops(request, registration, token):
-    registration = selectors.registration_overview(registration)
+    bookings = selectors.her_bookings(registration)
     event = registration.event  # with its slots and workshops
     current = {}
-    for booking in registration.bookings.all():
+    for booking in bookings:
         if booking.status == "confirmed" or booking.slot_id not in current:
             current[booking.slot_id] = booking.workshop_id
     form = ChangeWorkshopsForm(
