@@ -236,3 +236,16 @@ def test_the_state_locked_in_sql_is_what_the_orm_reads(cached, workshop):
 def test_the_look_up_for_an_earlier_registration_knows_every_active_status():
     statuses = set(re.search(r"status IN \(([^)]*)\)", EARLIER_SQL).group(1).replace("'", "").split(", "))
     assert statuses == set(Registration.ACTIVE)
+
+
+def test_with_the_programme_copy_she_can_sign_up_for_no_workshop_at_all(cached, workshop):
+    event = workshop.slot.event
+    result = services.register(
+        event_id=event.pk,
+        applicant=services.Applicant(name="Amal Haddad", email="amal@example.org", language="ar"),
+        workshop_ids=[],
+        privacy_notice_version="1",
+        programme=selectors.programme_for_signup(slug=event.slug),
+    )
+    assert result.created and result.registration.status == Registration.Status.CONFIRMED
+    assert not result.registration.bookings.exists()
