@@ -244,7 +244,8 @@ class ChangeWorkshopsForm(SlotFieldsMixin, forms.Form):
 
     def changes(self) -> dict[int, tuple[int | None, bool]]:
         """{slot id: (new workshop id or None, waiting list knowingly chosen)} for the slots she changed."""
-        seen_full = {int(pk) for pk in self.cleaned_data.get("full_seen", "").split(",") if pk.isdigit()}
+        # isdecimal, not isdigit: "²" is a digit that int() refuses.
+        seen_full = {int(pk) for pk in self.cleaned_data.get("full_seen", "").split(",") if pk.isdecimal()}
         changed = {}
         for slot in self.slots:
             if self.add_prefix(f"slot_{slot.pk}") not in self.data:

@@ -105,3 +105,15 @@ def test_a_past_start_time_still_passes_the_time_trap(client, world):
         email="ok@example.org",
     )
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("full_seen", ["²", "1,²", "⑦", "٣", "9" * 30, "-1", " 1"])
+def test_a_workshop_number_in_another_script_among_those_seen_full_is_ignored(client, world, full_seen):
+    # "²".isdigit() is true, but int("²") fails: changing workshops raised ValueError (found by
+    # tests/fuzz/test_selfservice_fuzz.py::test_changing_workshops_is_all_or_nothing).
+    her = world.people["seated"]
+    seats = set(Booking.objects.filter(registration=her, status="confirmed"))
+    data = {f"slot_{seat.slot_id}": str(seat.workshop_id) for seat in seats} | {"full_seen": full_seen}
+    response = client.post(f"/de/r/{make_token(her)}/workshops/", data)
+    assert response.status_code == 302  # nothing changed: back to her page
+    assert set(Booking.objects.filter(registration=her, status="confirmed")) == seats
