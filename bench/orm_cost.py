@@ -23,7 +23,12 @@ def cases(event, workshop_ids):
 
     from fachtag.models import Event, Workshop
     from registrations.models import Registration
-    from registrations.services.locking import EVENT_STATE, WORKSHOP_STATE
+    from registrations.services.locking import (
+        EVENT_STATE,
+        EVENT_STATE_SQL,
+        WORKSHOP_STATE,
+        WORKSHOPS_STATE_SQL,
+    )
 
     def cursor(sql, params=()):
         with connection.cursor() as c:
@@ -66,15 +71,10 @@ def cases(event, workshop_ids):
                 [workshop_ids, event.pk],
             ),
         ),
-        # What the sign-up reads under its locks since session 4: the state that decides a place, as values.
+        # What the sign-up reads under its locks: the state that decides a place (the cursor side is its SQL).
         "lock the event's state (9 values)": (
             lambda: Event.objects.select_for_update().values_list(*EVENT_STATE).get(pk=event.pk),
-            lambda: cursor(
-                "SELECT status, starts_at, ends_at, registration_opens_at, registration_closes_at, capacity, "
-                "seats_taken, requires_email_confirmation, email_confirmation_hours FROM fachtag_event "
-                "WHERE id = %s FOR UPDATE",
-                [event.pk],
-            ),
+            lambda: cursor(EVENT_STATE_SQL, [event.pk]),
         ),
         "lock two workshops' state (values)": (
             lambda: list(
@@ -83,12 +83,7 @@ def cases(event, workshop_ids):
                 .order_by("pk")
                 .values_list("pk", *WORKSHOP_STATE)
             ),
-            lambda: cursor(
-                "SELECT w.id, w.slot_id, w.status, w.capacity, w.seats_taken FROM fachtag_workshop w "
-                "JOIN fachtag_timeslot s ON s.id = w.slot_id WHERE w.id = ANY(%s) AND s.event_id = %s "
-                "ORDER BY w.id FOR UPDATE OF w",
-                [workshop_ids, event.pk],
-            ),
+            lambda: cursor(WORKSHOPS_STATE_SQL, [workshop_ids, event.pk]),
         ),
         "insert a registration": (new_registration, lambda: cursor(insert_sql, [event.pk])),
         "count a seat": (

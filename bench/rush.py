@@ -427,7 +427,7 @@ def main() -> None:
     levels = [int(level) for level in args.concurrency.split(",")]
 
     handles = django_in_this_process("rush")
-    var_dir = Path(os.environ["VAR_DIR"])
+    var_dir = handles["var_dir"]
     from tests import services
 
     pg_data = services._started["pg"][2]

@@ -47,7 +47,11 @@ def _count(cache_key: str, window: int) -> int:
     client = _redis()
     if client is None:  # no Redis (the quick start): the process's own cache
         cache.add(cache_key, 0, timeout=window)
-        return cache.incr(cache_key)
+        try:
+            return cache.incr(cache_key)
+        except ValueError:  # the key expired between add and incr: a new window
+            cache.set(cache_key, 1, timeout=window)
+            return 1
     # One round trip (a rush makes one per sign-up): count, and start the window's clock if none runs.
     pipe = client.pipeline()  # MULTI/EXEC: both or neither
     pipe.incr(cache_key)

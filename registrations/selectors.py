@@ -9,11 +9,16 @@ from fachtag.models import Event, TimeSlot, Workshop
 from registrations.models import Booking, Registration
 
 
-def _programme(events: QuerySet[Event], **lookup) -> Event:
+def _slots_with_workshops() -> Prefetch:
+    """An event's slots in time order, each with its workshops in programme order."""
     slots = TimeSlot.objects.order_by("starts_at", "pk").prefetch_related(
         Prefetch("workshops", queryset=Workshop.objects.order_by("position", "pk"))
     )
-    return events.prefetch_related(Prefetch("slots", queryset=slots), "childcare_groups").get(**lookup)
+    return Prefetch("slots", queryset=slots)
+
+
+def _programme(events: QuerySet[Event], **lookup) -> Event:
+    return events.prefetch_related(_slots_with_workshops(), "childcare_groups").get(**lookup)
 
 
 def event_for_signup(*, slug: str) -> Event:
@@ -73,10 +78,7 @@ def her_bookings(registration: Registration) -> list[Booking]:
     (a programme copy from event_of(), else read here with the event's slots and workshops): one query
     when the event is a programme copy, three otherwise."""
     event = registration.event
-    slots = TimeSlot.objects.order_by("starts_at", "pk").prefetch_related(
-        Prefetch("workshops", queryset=Workshop.objects.order_by("position", "pk"))
-    )
-    prefetch_related_objects([event], Prefetch("slots", queryset=slots))  # a copy has them: nothing read
+    prefetch_related_objects([event], _slots_with_workshops())  # a copy has them: nothing read
     slot_by_id = {slot.pk: slot for slot in event.slots.all()}
     workshop_by_id = workshops_of(event)
     # In booking order, not the model's default (by slot time, a join): her pages group them by slot.
