@@ -143,6 +143,10 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery's Django fix-up closes the database connections after every task unless they may be reused this many
+# times; config/celery.py closes them as Django would (CONN_MAX_AGE, health checks) instead. A connection per
+# mail meant a new PostgreSQL backend per mail: ≈ 3 ms of the database's CPU each in a sign-up rush (bench/).
+CELERY_DB_REUSE_MAX = 1000
 # Keep publishing short when Redis is away: the outbox sweep sends what could not be queued.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,

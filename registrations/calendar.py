@@ -103,7 +103,12 @@ def invite_update(registration: Registration, language: str, bookings=None) -> d
     current = current_entries(registration, seats)
     held_slots = [booking.slot_id for booking in seats]
     dropped = [pk for pk in registration.calendar_slots if pk not in held_slots]
-    cancel = [slot_entry(registration, slot) for slot in TimeSlot.objects.filter(pk__in=dropped)]
+    # Not even built for none dropped: compiling an empty query costs ≈ 0.5 ms (inside the sign-up's lock).
+    cancel = (
+        [slot_entry(registration, slot) for slot in TimeSlot.objects.filter(pk__in=dropped)]
+        if dropped
+        else []
+    )
     if not current and registration.calendar_day_sent:
         cancel.insert(0, day_entry(registration))
     if not current and not cancel:

@@ -1,9 +1,12 @@
 """Real parts: a Celery worker on the test Redis, and an SMTP server on localhost that keeps what it receives."""
 
 import email
+import os
 import socket
+import subprocess
 import threading
 from email import policy
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -69,16 +72,53 @@ def smtp_sink(settings):
 
 @pytest.fixture
 def celery_worker(transactional_db):
-    """A real Celery worker (a thread, solo pool) consuming from the test Redis."""
+    """A real Celery worker (a thread, solo pool) consuming from the test Redis.
+
+    A worker keeps its database connection between tasks (config/celery.py); this one is a thread of the
+    test process, whose connection would outlive it and keep the test database busy, so it closes it after
+    each task, as a worker process does when it exits (tests/integration/test_worker_connections.py)."""
+    from celery import signals
     from celery.contrib.testing.worker import start_worker
+    from django.db import connections
 
     from config.celery import app
 
+    def close_connections(**kwargs):
+        connections.close_all()
+
     app.conf.task_always_eager = False
-    with start_worker(
-        app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10
-    ) as worker:
-        yield worker
+    signals.task_postrun.connect(close_connections, weak=False)
+    try:
+        with start_worker(
+            app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10
+        ) as worker:
+            yield worker
+    finally:
+        signals.task_postrun.disconnect(close_connections)
+
+
+def start_worker_process(smtp_port: int, *, application_name: str = "") -> subprocess.Popen:
+    """A real `celery -A config worker` process (solo pool) on the test database, Redis and SMTP server,
+    with the production settings' database connection handling (CONN_MAX_AGE, health checks)."""
+    from django.db import connection
+
+    from tests.services import celery_worker_command
+
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings_test",
+        "DATABASE_URL": f"{url}?application_name={application_name}" if application_name else url,
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+    }
+    return subprocess.Popen(
+        celery_worker_command("--pool=solo"),
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def wait_until(condition, timeout: float = 20.0, interval: float = 0.05) -> bool:

@@ -1,13 +1,9 @@
 """A worker killed with SIGKILL in the middle of 1,000 reminders: after a restart every mail arrives exactly once."""
 
-import os
 import signal
-import subprocess
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from notifications import outbox
@@ -16,30 +12,10 @@ from notifications.tasks import send_batch
 from registrations import services
 from registrations.models import Registration
 from tests.factories import EventFactory
-from tests.integration.conftest import wait_until
-from tests.services import celery_worker_command
+from tests.integration.conftest import start_worker_process, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
-ROOT = Path(__file__).resolve().parents[2]
 PEOPLE = 1000
-
-
-def start_worker(smtp_port: int) -> subprocess.Popen:
-    """A real `celery -A config worker` process on the test database, Redis and SMTP server."""
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings_test",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
-    }
-    return subprocess.Popen(
-        celery_worker_command("--pool=solo"),
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
 
 
 def test_a_worker_killed_mid_batch_leaves_nothing_sent_twice_and_nothing_unsent(smtp_sink):
@@ -61,7 +37,7 @@ def test_a_worker_killed_mid_batch_leaves_nothing_sent_twice_and_nothing_unsent(
     assert total == PEOPLE  # a reminder each
 
     smtp_sink.hold_at = total // 2  # the worker will be in the middle of an SMTP conversation
-    first = start_worker(smtp_sink.port)
+    first = start_worker_process(smtp_sink.port)
     try:
         assert smtp_sink.holding.wait(60), "the worker never got half way"
         first.send_signal(signal.SIGKILL)
@@ -71,7 +47,7 @@ def test_a_worker_killed_mid_batch_leaves_nothing_sent_twice_and_nothing_unsent(
         if first.poll() is None:
             first.kill()
 
-    second = start_worker(smtp_sink.port)
+    second = start_worker_process(smtp_sink.port)
     try:
         # The sweep re-opens the claim of the killed worker once it is stale, and queues what is unsent.
         later = timezone.now() + outbox.STALE_CLAIM + timedelta(minutes=1)
