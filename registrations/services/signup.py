@@ -1,11 +1,12 @@
 """Signing up: one short transaction that decides every place at once."""
 
+import functools
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import ClassVar
 
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.utils import timezone
 
 from fachtag.models import Event
@@ -65,6 +66,21 @@ class SignupResult:
     created: bool  # False: the same form again, or the address was registered already (a link mail went out)
 
 
+def _once_more_on_conflict(service):
+    """Run the service again if its insert met a registration committed since its look-up (the same form
+    sent twice at once, or the same address): the second run finds that registration."""
+
+    @functools.wraps(service)
+    def wrapper(**kwargs):
+        try:
+            return service(**kwargs)
+        except IntegrityError:
+            return service(**kwargs)
+
+    return wrapper
+
+
+@_once_more_on_conflict
 def register(
     *,
     event_id: int,
@@ -103,16 +119,20 @@ def register(
         )
     }
     with atomic():
-        event = lock_event(event_id, onto=programme)
-        same, existing = _earlier(event, email, submission_key)
+        # Looked up before the lock (one statement fewer while every other sign-up waits): a registration
+        # of the same form or address committed meanwhile makes our insert fail, and register() tries again.
+        same, existing = _earlier(event_id, email, submission_key)
         if same:
             return SignupResult(same, created=False)
+        event = lock_event(event_id, onto=programme)
         walk_in_possible = (
             actor is not None and event.status == event.Status.PUBLISHED and now < event.ends_at
         )
         if event.registration_state(now) != "open" and not walk_in_possible:
             raise RegistrationClosed()
-        if existing:
+        if existing:  # read again under the lock: an organiser may have cancelled it meanwhile
+            existing.refresh_from_db(fields=["status"])
+        if existing and existing.is_active:
             existing.event = event
             entry = log(existing, Action.LINK_SENT)
             notify.registration_message(existing, "personal_link", entry, known={"texts": texts})
@@ -175,7 +195,7 @@ def register(
         return SignupResult(registration, created=True)
 
 
-def _earlier(event, email: str, submission_key) -> tuple[Registration | None, Registration | None]:
+def _earlier(event_id: int, email: str, submission_key) -> tuple[Registration | None, Registration | None]:
     """(the registration this same form made before, her active registration for the event).
 
     Usually there is neither: one narrow look-up in SQL (a hot statement of the sign-up rush, where the
@@ -183,12 +203,12 @@ def _earlier(event, email: str, submission_key) -> tuple[Registration | None, Re
     """
     key = Registration._meta.get_field("submission_key").get_db_prep_value(submission_key, connection)
     with connection.cursor() as cursor:
-        cursor.execute(EARLIER_SQL, [event.pk, email, key])
+        cursor.execute(EARLIER_SQL, [event_id, email, key])
         ids = [pk for (pk,) in cursor.fetchall()]
     # Django sends no query for an empty pk__in, but it still compiles one (≈ 0.5 ms, under the event lock).
     found = list(Registration.objects.filter(pk__in=ids)) if ids else []
     same = next((r for r in found if submission_key and r.submission_key == submission_key), None)
-    existing = next((r for r in found if r.event_id == event.pk and r.email == email and r.is_active), None)
+    existing = next((r for r in found if r.event_id == event_id and r.email == email and r.is_active), None)
     return same, existing
 
 

@@ -1,6 +1,7 @@
 """Races on a real PostgreSQL: many people at once never overbook, and nobody's attempt is lost."""
 
 import threading
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -9,6 +10,7 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from fachtag.models import ChildcareGroup, Event, Workshop
+from notifications.models import OutboxMessage
 from registrations import services
 from registrations.models import Booking, Registration
 from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory
@@ -153,3 +155,37 @@ def test_a_sign_up_that_cannot_get_the_lock_in_time_gets_a_friendly_retry_and_no
     assert response["Retry-After"] == "5"
     assert 'value="Rana Saleh"' in response.content.decode()
     assert not Registration.objects.exists()
+
+
+def test_the_same_form_sent_many_times_at_once_makes_one_registration():
+    """The look-up for an earlier registration runs before the event lock: sends that race past it meet the
+    unique submission key on insert, and their second try returns the one registration."""
+    event = EventFactory(capacity=100)
+    key = uuid.uuid4()
+
+    def send(_index):
+        return services.register(
+            event_id=event.pk,
+            applicant=applicant(email="twice@example.org"),
+            workshop_ids=[],
+            privacy_notice_version="2026-11-26",
+            submission_key=key,
+        )
+
+    results, errors = run_together(20, send)
+
+    assert errors == []
+    assert sum(result.created for result in results) == 1
+    assert {result.registration.pk for result in results} == {Registration.objects.get().pk}
+    assert Event.objects.get(pk=event.pk).seats_taken == 1
+
+
+def test_the_same_address_from_many_forms_at_once_makes_one_registration_and_sends_the_link_to_the_rest():
+    event = EventFactory(capacity=100)
+
+    results, errors = run_together(20, lambda i: register(event, [], email="same@example.org"))
+
+    assert errors == []
+    assert {registration.pk for registration in results} == {Registration.objects.get().pk}
+    assert Event.objects.get(pk=event.pk).seats_taken == 1
+    assert OutboxMessage.objects.filter(kind="personal_link").count() == 19

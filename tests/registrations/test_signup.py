@@ -1,12 +1,14 @@
 import uuid
 
 import pytest
+from django.utils import timezone
 
 from fachtag.models import ChildcareGroup
 from notifications.models import OutboxMessage
 from registrations import services
 from registrations.errors import ChildcareUnavailable, InvalidChoice, RegistrationClosed
 from registrations.models import Booking, Registration, RegistrationLog
+from registrations.services import signup
 from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory
 from tests.registrations.helpers import applicant, reload, sign_up
 
@@ -93,6 +95,42 @@ def test_the_same_form_sent_twice_creates_one_registration(event):
     second = services.register(applicant=applicant(email="a@example.org"), **common)
     assert first.created and not second.created
     assert first.registration == second.registration
+    assert not OutboxMessage.objects.filter(kind="personal_link").exists()
+
+
+def test_an_address_registered_after_the_look_up_is_found_on_the_second_try(event, monkeypatch):
+    """The look-up runs before the event lock; a registration committed in between (simulated: the first
+    look-up misses it) makes the insert fail on the unique address, and the second try sends her link."""
+    first = sign_up(event, email="amal@example.org")
+    look_up = signup._earlier
+    misses = iter([True])
+    monkeypatch.setattr(
+        signup, "_earlier", lambda *args: (None, None) if next(misses, False) else look_up(*args)
+    )
+    result = services.register(
+        event_id=event.pk,
+        applicant=applicant(email="amal@example.org"),
+        workshop_ids=[],
+        privacy_notice_version="x",
+    )
+    assert (result.created, result.registration) == (False, first)
+    assert Registration.objects.count() == 1
+    assert OutboxMessage.objects.filter(kind="personal_link").count() == 1
+    assert reload(event).seats_taken == 1
+
+
+def test_a_registration_cancelled_after_the_look_up_gets_no_link_but_a_new_registration(event, monkeypatch):
+    first = sign_up(event, email="amal@example.org")
+    services.cancel(registration_id=first.pk, now=timezone.now())
+    monkeypatch.setattr(signup, "_earlier", lambda *args: (None, first))  # looked up while still active
+    result = services.register(
+        event_id=event.pk,
+        applicant=applicant(email="amal@example.org"),
+        workshop_ids=[],
+        privacy_notice_version="x",
+    )
+    assert result.created and result.registration != first
+    assert result.registration.status == Registration.Status.CONFIRMED
     assert not OutboxMessage.objects.filter(kind="personal_link").exists()
 
 
