@@ -93,11 +93,12 @@ def current_entries(registration: Registration, bookings=None) -> list[dict]:
     return entries
 
 
-def invite_update(registration: Registration, language: str, bookings=None) -> dict | None:
+def invite_update(registration: Registration, language: str, bookings=None, *, save=True) -> dict | None:
     """The invite for the next message: new or changed entries (REQUEST), removed ones (CANCEL).
 
     Advances her SEQUENCE and remembers what her calendar now holds; the caller is inside the
-    transaction of the change, so the message and this record are written together.
+    transaction of the change, so the message and this record are written together. save=False leaves
+    the writing to the caller: a new registration's first invite, recorded by the registration's insert.
     """
     seats = _seats(registration, bookings) if registration.status == Registration.Status.CONFIRMED else []
     current = current_entries(registration, seats)
@@ -119,7 +120,8 @@ def invite_update(registration: Registration, language: str, bookings=None) -> d
     registration.calendar_sequence = sequence + 1
     registration.calendar_day_sent = bool(current)
     registration.calendar_slots = held_slots
-    registration.save(
-        update_fields=["calendar_sequence", "calendar_day_sent", "calendar_slots", "updated_at"]
-    )
+    if save:
+        registration.save(
+            update_fields=["calendar_sequence", "calendar_day_sent", "calendar_slots", "updated_at"]
+        )
     return {"request": current, "cancel": cancel, "attendee": [registration.email, registration.name]}

@@ -19,17 +19,22 @@ def registration_message(
     in the same transaction, and the message's key holds its id.
 
     Messages about her bookings carry a calendar invite that updates (or cancels) her calendar entries.
-    `known` spares queries for what the caller holds already (see message_context).
+    `known` spares queries for what the caller holds already (see message_context), and may hold the
+    "invite" the caller made already (calendar.invite_update with save=False, for a new registration).
     """
     known = dict(known or {})
     if "bookings" not in known:  # read once, for the message and for its calendar invite
         known["bookings"] = _active_bookings(registration)
     with translation.override(registration.language):
         context = message_context(registration, kind, known=known)
-        if kind in calendar.INVITE_KINDS and (
-            invite := calendar.invite_update(registration, registration.language, known["bookings"])
-        ):
-            context["calendar"] = invite
+        if kind in calendar.INVITE_KINDS:
+            invite = (
+                known["invite"]
+                if "invite" in known
+                else calendar.invite_update(registration, registration.language, known["bookings"])
+            )
+            if invite:
+                context["calendar"] = invite
         if kind == "registration_confirmed" and registration.event.kind == registration.event.Kind.FACHTAG:
             # Her QR code for the check-in at the door, made when the mail is sent.
             context["checkin_qr"] = True

@@ -7,10 +7,10 @@ from datetime import timedelta
 from typing import ClassVar
 
 from django.db import IntegrityError, connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fachtag.models import Event
-from registrations import selectors
+from registrations import calendar, selectors
 from registrations.errors import InvalidChoice, RegistrationClosed
 from registrations.models import Booking, Child, MessageText, Registration
 from registrations.services import notify, places
@@ -151,18 +151,14 @@ def register(
             status = Registration.Status.PENDING
         else:
             status = Registration.Status.CONFIRMED
-        registration = _create(
+        registration = _new(
             event, applicant, email, status, privacy_notice_version, submission_key, user, now
-        )
-        Child.objects.bulk_create(
-            Child(registration=registration, age=age, group=places.group_for_age(groups, age))
-            for age in applicant.child_ages
         )
         # Each wish is seated at once where its workshop has a seat (only with an event place), else waits.
         seated = [
             workshops[pk] for pk in workshop_ids if gets_place and places.workshop_has_seat(workshops[pk])
         ]
-        bookings = Booking.objects.bulk_create(
+        bookings = [
             Booking(
                 registration=registration,
                 workshop=workshops[pk],
@@ -171,7 +167,18 @@ def register(
                 waitlisted_at=now,
             )
             for pk in workshop_ids
+        ]
+        in_slot_order = sorted(bookings, key=lambda booking: booking.slot.starts_at)  # stable: then as chosen
+        # Her first calendar invite, made before the insert, which records the calendar state it leaves
+        # (one statement fewer under the lock than writing it afterwards).
+        with translation.override(registration.language):
+            invite = calendar.invite_update(registration, registration.language, in_slot_order, save=False)
+        registration.save(force_insert=True)
+        Child.objects.bulk_create(
+            Child(registration=registration, age=age, group=places.group_for_age(groups, age))
+            for age in applicant.child_ages
         )
+        Booking.objects.bulk_create(bookings)
         if gets_place:
             places.take_event_place(event)
             places.take_childcare(groups, need)
@@ -187,9 +194,10 @@ def register(
             actor=actor,
         )
         known = {
-            "bookings": sorted(bookings, key=lambda booking: (booking.slot.starts_at, booking.pk)),
+            "bookings": in_slot_order,
             "children": len(applicant.child_ages),
             "texts": texts,
+            "invite": invite,
         }
         notify.registration_message(registration, SIGNUP_OUTCOME[status][1], entries[-1], known=known)
         return SignupResult(registration, created=True)
@@ -227,11 +235,10 @@ def _check_choices(workshop_ids: list[int], workshops: dict) -> None:
         slots.add(workshop.slot_id)
 
 
-def _create(
-    event, applicant, email, status, privacy_notice_version, submission_key, user, now
-) -> Registration:
+def _new(event, applicant, email, status, privacy_notice_version, submission_key, user, now) -> Registration:
+    """Her registration, not saved yet."""
     consent = applicant.accessibility_consent and bool(applicant.accessibility_needs.strip())
-    return Registration.objects.create(
+    return Registration(
         event=event,
         user=user,
         status=status,

@@ -1,6 +1,9 @@
+import re
 import uuid
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from fachtag.models import ChildcareGroup
@@ -164,3 +167,40 @@ def test_history_records_ids_only(event, workshop):
     registration = sign_up(event, workshop, name="Olena Kovalenko")
     for entry in RegistrationLog.objects.filter(registration=registration):
         assert "Olena" not in str(entry.detail)
+
+
+TABLE = re.compile(r'^(SELECT|INSERT|UPDATE)\b(?:.*?\b(?:FROM|INTO))? "(\w+)"')
+
+
+def statement_kind(sql: str) -> str:
+    """ "INSERT registrations_booking", "SELECT fachtag_workshop", or the first word of other statements."""
+    found = TABLE.match(sql)
+    return " ".join(found.groups()) if found else sql.split()[0]
+
+
+def test_under_the_event_lock_a_confirmed_sign_up_makes_only_its_writes(event, workshop):
+    """Every other sign-up waits while one holds the event lock: after the lock come only the workshop lock
+    and the writes (her calendar state goes in with her registration's insert, not as an update after)."""
+    second = WorkshopFactory(slot=TimeSlotFactory(event=event))
+    with CaptureQueriesContext(connection) as queries:
+        registration = sign_up(event, workshop, second)
+    statements = [query["sql"] for query in queries]
+    locked = next(i for i, sql in enumerate(statements) if sql.startswith('SELECT "fachtag_event"'))
+    assert "FOR UPDATE" in statements[locked]
+    after = [statement_kind(sql) for sql in statements[locked + 1 :]]
+    assert after == [
+        "SELECT fachtag_workshop",  # FOR UPDATE
+        "INSERT registrations_registration",
+        "INSERT registrations_booking",
+        "UPDATE fachtag_event",
+        "UPDATE fachtag_workshop",
+        "INSERT registrations_registrationlog",
+        "INSERT notifications_outboxmessage",
+        "RELEASE",  # the end of the transaction (here the savepoint inside the test's transaction)
+    ], "\n".join(statements[locked:])
+    registration.refresh_from_db()
+    assert registration.calendar_sequence == 1 and registration.calendar_day_sent
+    assert sorted(registration.calendar_slots) == sorted([workshop.slot_id, second.slot_id])
+    invite = OutboxMessage.objects.get(kind="registration_confirmed").context["calendar"]
+    assert {entry["sequence"] for entry in invite["request"]} == {0}  # her first invite
+    assert len(invite["request"]) == 3 and invite["cancel"] == []  # the day and both workshops
