@@ -130,9 +130,9 @@ def register(
         )
         if event.registration_state(now) != "open" and not walk_in_possible:
             raise RegistrationClosed()
-        if existing:  # read again under the lock: an organiser may have cancelled it meanwhile
-            existing.refresh_from_db(fields=["status"])
-        if existing and existing.is_active:
+        if existing:  # read again under the lock: cancelled or erased meanwhile, it is none
+            existing = Registration.objects.filter(pk=existing.pk, status__in=Registration.ACTIVE).first()
+        if existing:
             existing.event = event
             entry = log(existing, Action.LINK_SENT)
             notify.registration_message(existing, "personal_link", entry, known={"texts": texts})
