@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery, signals
+from django.db import close_old_connections
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -13,13 +14,10 @@ app.autodiscover_tasks()
 
 @signals.task_prerun.connect
 @signals.task_postrun.connect
-def close_old_connections(sender=None, **kwargs):
+def reuse_connections_like_requests(sender=None, **kwargs):
     """Database connections in a worker live as long as in the web server: Django's CONN_MAX_AGE and health
     checks decide, before and after each task as before and after each request. (Celery's Django fix-up
     would open a new connection, i.e. a new PostgreSQL backend, for every task: see CELERY_DB_REUSE_MAX.)
     Tasks run eagerly inside a request (no broker) are left alone: the request looks after its connection."""
-    if getattr(sender.request, "is_eager", False):
-        return
-    from django.db import close_old_connections
-
-    close_old_connections()
+    if not getattr(sender.request, "is_eager", False):
+        close_old_connections()

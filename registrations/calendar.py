@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from fachtag.models import TimeSlot
@@ -97,21 +98,23 @@ def invite_update(registration: Registration, language: str, bookings=None, *, s
     """The invite for the next message: new or changed entries (REQUEST), removed ones (CANCEL).
 
     Advances her SEQUENCE and remembers what her calendar now holds; the caller is inside the
-    transaction of the change, so the message and this record are written together. save=False leaves
-    the writing to the caller: a new registration's first invite, recorded by the registration's insert.
+    transaction of the change, so the message and this record are written together. The entries are in
+    `language`. save=False leaves the writing to the caller: a new registration's first invite, recorded
+    by the registration's insert.
     """
     seats = _seats(registration, bookings) if registration.status == Registration.Status.CONFIRMED else []
-    current = current_entries(registration, seats)
     held_slots = [booking.slot_id for booking in seats]
     dropped = [pk for pk in registration.calendar_slots if pk not in held_slots]
-    # Not even built for none dropped: compiling an empty query costs ≈ 0.5 ms (inside the sign-up's lock).
-    cancel = (
-        [slot_entry(registration, slot) for slot in TimeSlot.objects.filter(pk__in=dropped)]
-        if dropped
-        else []
-    )
-    if not current and registration.calendar_day_sent:
-        cancel.insert(0, day_entry(registration))
+    with translation.override(language):  # titles (translated fields) and texts
+        current = current_entries(registration, seats)
+        # Not even built for none dropped: compiling an empty query costs ≈ 0.5 ms (inside the sign-up's lock).
+        cancel = (
+            [slot_entry(registration, slot) for slot in TimeSlot.objects.filter(pk__in=dropped)]
+            if dropped
+            else []
+        )
+        if not current and registration.calendar_day_sent:
+            cancel.insert(0, day_entry(registration))
     if not current and not cancel:
         return None
     sequence = registration.calendar_sequence

@@ -217,7 +217,7 @@ def manage(request, registration, token):
 
 
 def _manage_page(request, registration, token, *, just_registered=False):
-    bookings = selectors.her_bookings(registration)  # her children, where childcare is offered, when shown
+    bookings = selectors.her_bookings(registration)  # her children are read where the page shows them
     slots = [
         (slot, [b for b in bookings if b.slot_id == slot.pk])
         for slot in registration.event.slots.all()

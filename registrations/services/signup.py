@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import ClassVar
 
 from django.db import IntegrityError, connection
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from fachtag.models import Event
 from registrations import calendar, selectors
@@ -171,8 +171,7 @@ def register(
         in_slot_order = sorted(bookings, key=lambda booking: booking.slot.starts_at)  # stable: then as chosen
         # Her first calendar invite, made before the insert, which records the calendar state it leaves
         # (one statement fewer under the lock than writing it afterwards).
-        with translation.override(registration.language):
-            invite = calendar.invite_update(registration, registration.language, in_slot_order, save=False)
+        invite = calendar.invite_update(registration, registration.language, in_slot_order, save=False)
         registration.save(force_insert=True)
         Child.objects.bulk_create(
             Child(registration=registration, age=age, group=places.group_for_age(groups, age))
