@@ -26,6 +26,7 @@ def cases(event, workshop_ids):
     from registrations.services.locking import (
         EVENT_STATE,
         EVENT_STATE_SQL,
+        LOCKED,
         WORKSHOP_STATE,
         WORKSHOPS_STATE_SQL,
     )
@@ -74,7 +75,7 @@ def cases(event, workshop_ids):
         # What the sign-up reads under its locks: the state that decides a place (the cursor side is its SQL).
         "lock the event's state (9 values)": (
             lambda: Event.objects.select_for_update().values_list(*EVENT_STATE).get(pk=event.pk),
-            lambda: cursor(EVENT_STATE_SQL, [event.pk]),
+            lambda: cursor(EVENT_STATE_SQL + LOCKED[EVENT_STATE_SQL], [event.pk]),
         ),
         "lock two workshops' state (values)": (
             lambda: list(
@@ -83,7 +84,7 @@ def cases(event, workshop_ids):
                 .order_by("pk")
                 .values_list("pk", *WORKSHOP_STATE)
             ),
-            lambda: cursor(WORKSHOPS_STATE_SQL, [workshop_ids, event.pk]),
+            lambda: cursor(WORKSHOPS_STATE_SQL + LOCKED[WORKSHOPS_STATE_SQL], [workshop_ids, event.pk]),
         ),
         "insert a registration": (new_registration, lambda: cursor(insert_sql, [event.pk])),
         "count a seat": (

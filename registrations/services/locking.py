@@ -49,19 +49,21 @@ WORKSHOP_STATE = ("slot_id", "status", "capacity", "seats_taken")
 
 # The same reads as SQL (PostgreSQL): the sign-up rush's hottest statements, where the ORM's own work was
 # about four times the statement's (bench/orm_cost.py). Columns in the order of EVENT_STATE/WORKSHOP_STATE.
+# Without a lock (read_event, read_workshops) and with one (lock_event, lock_workshops).
 EVENT_STATE_SQL = """
     SELECT status, starts_at, ends_at, registration_opens_at, registration_closes_at,
            capacity, seats_taken, requires_email_confirmation, email_confirmation_hours
-    FROM fachtag_event WHERE id = %s FOR UPDATE"""
+    FROM fachtag_event WHERE id = %s"""
 WORKSHOPS_STATE_SQL = """
     SELECT w.id, w.slot_id, w.status, w.capacity, w.seats_taken
     FROM fachtag_workshop w JOIN fachtag_timeslot s ON s.id = w.slot_id
-    WHERE w.id = ANY(%s) AND s.event_id = %s ORDER BY w.id FOR UPDATE OF w"""
+    WHERE w.id = ANY(%s) AND s.event_id = %s ORDER BY w.id"""
+LOCKED = {EVENT_STATE_SQL: " FOR UPDATE", WORKSHOPS_STATE_SQL: " FOR UPDATE OF w"}
 
 
-def _fetch(sql: str, params: list) -> list[tuple]:
+def _fetch(sql: str, params: list, *, lock: bool) -> list[tuple]:
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql + LOCKED[sql] if lock else sql, params)
         return cursor.fetchall()
 
 
@@ -80,10 +82,20 @@ def lock_event(event_id: int, *, onto: Event | None = None) -> Event:
     if not connection.in_atomic_block:
         raise RuntimeError("lock_event() needs a transaction")
     _set_lock_timeout()
+    return _event(event_id, onto, lock=True)
+
+
+def read_event(event_id: int, *, onto: Event | None = None) -> Event:
+    """lock_event() without the lock: the event as it is now, e.g. to decide before locking (see signup)."""
+    return _event(event_id, onto, lock=False)
+
+
+def _event(event_id: int, onto: Event | None, *, lock: bool) -> Event:
     try:
         if not _copies_possible(onto):
-            return Event.objects.select_for_update().get(pk=event_id)
-        state = _fetch(EVENT_STATE_SQL, [event_id])
+            events = Event.objects.select_for_update() if lock else Event.objects
+            return events.get(pk=event_id)
+        state = _fetch(EVENT_STATE_SQL, [event_id], lock=lock)
     except OperationalError as exc:
         raise _busy_or_raise(exc) from exc
     if not state:
@@ -103,29 +115,52 @@ def lock_workshops(
     and written onto the copies (a workshop moved to another slot since then gets its slot read when used:
     Django drops a cached slot whose id changes); one the copies lack is left out like an unknown id.
     """
+    return _workshops(ids, event_id, onto, lock=True)
+
+
+def read_workshops(
+    ids: Iterable[int], *, event_id: int, onto: dict[int, Workshop] | None = None
+) -> dict[int, Workshop]:
+    """lock_workshops() without the lock."""
+    return _workshops(ids, event_id, onto, lock=False)
+
+
+def _workshops(ids, event_id: int, onto: dict[int, Workshop] | None, *, lock: bool) -> dict[int, Workshop]:
     ids = sorted(set(ids))
     try:
         if not _copies_possible(onto):
-            rows = Workshop.objects.select_for_update(of=("self",)).select_related("slot")
+            rows = Workshop.objects.select_related("slot")
+            if lock:
+                rows = rows.select_for_update(of=("self",))
             return {
                 workshop.pk: workshop
                 for workshop in rows.filter(pk__in=ids, slot__event_id=event_id).order_by("pk")
             }
-        states = _fetch(WORKSHOPS_STATE_SQL, [ids, event_id])
+        states = _fetch(WORKSHOPS_STATE_SQL, [ids, event_id], lock=lock)
     except OperationalError as exc:
         raise _busy_or_raise(exc) from exc
-    locked = {}
+    found = {}
     for pk, *state in states:
         if pk in onto:
             for name, value in zip(WORKSHOP_STATE, state, strict=True):
                 setattr(onto[pk], name, value)
-            locked[pk] = onto[pk]
-    return locked
+            found[pk] = onto[pk]
+    return found
 
 
 def lock_childcare_groups(event_id: int) -> list[ChildcareGroup]:
+    return _childcare_groups(event_id, lock=True)
+
+
+def read_childcare_groups(event_id: int) -> list[ChildcareGroup]:
+    """lock_childcare_groups() without the lock."""
+    return _childcare_groups(event_id, lock=False)
+
+
+def _childcare_groups(event_id: int, *, lock: bool) -> list[ChildcareGroup]:
+    rows = ChildcareGroup.objects.filter(event_id=event_id).order_by("pk")
     try:
-        return list(ChildcareGroup.objects.select_for_update().filter(event_id=event_id).order_by("pk"))
+        return list(rows.select_for_update() if lock else rows)
     except OperationalError as exc:
         raise _busy_or_raise(exc) from exc
 

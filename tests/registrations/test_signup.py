@@ -169,35 +169,40 @@ def test_history_records_ids_only(event, workshop):
         assert "Olena" not in str(entry.detail)
 
 
-TABLE = re.compile(r'^(SELECT|INSERT|UPDATE)\b(?:.*?\b(?:FROM|INTO))? "(\w+)"')
+TABLE = re.compile(r'^(SELECT|INSERT|UPDATE)\b(?:.*?\b(?:FROM|INTO)\b)?\s+"?(\w+)', re.DOTALL)
 
 
 def statement_kind(sql: str) -> str:
     """ "INSERT registrations_booking", "SELECT fachtag_workshop", or the first word of other statements."""
-    found = TABLE.match(sql)
+    found = TABLE.match(sql.strip())
     return " ".join(found.groups()) if found else sql.split()[0]
 
 
-def test_under_the_event_lock_a_confirmed_sign_up_makes_only_its_writes(event, workshop):
-    """Every other sign-up waits while one holds the event lock: after the lock come only the workshop lock
-    and the writes (her calendar state goes in with her registration's insert, not as an update after)."""
+def test_under_the_event_lock_a_confirmed_sign_up_only_counts_her_seats(event, workshop):
+    """Every other sign-up waits while one holds the event lock: her rows and her message are written
+    before it, under it come only the workshop lock and the seat counters (her calendar state goes in
+    with her registration's insert, not as an update after)."""
     second = WorkshopFactory(slot=TimeSlotFactory(event=event))
     with CaptureQueriesContext(connection) as queries:
         registration = sign_up(event, workshop, second)
     statements = [query["sql"] for query in queries]
-    locked = next(i for i, sql in enumerate(statements) if sql.startswith('SELECT "fachtag_event"'))
-    assert "FOR UPDATE" in statements[locked]
+    locked = next(i for i, sql in enumerate(statements) if "fachtag_event" in sql and "FOR UPDATE" in sql)
+    before = [statement_kind(sql) for sql in statements[:locked]]
+    assert before[-5:] == [
+        "INSERT registrations_registration",
+        "INSERT registrations_booking",
+        "INSERT registrations_registrationlog",
+        "INSERT notifications_outboxmessage",
+        "SET",  # LOCAL lock_timeout
+    ], "\n".join(statements[:locked])
     after = [statement_kind(sql) for sql in statements[locked + 1 :]]
     assert after == [
         "SELECT fachtag_workshop",  # FOR UPDATE
-        "INSERT registrations_registration",
-        "INSERT registrations_booking",
         "UPDATE fachtag_event",
         "UPDATE fachtag_workshop",
-        "INSERT registrations_registrationlog",
-        "INSERT notifications_outboxmessage",
         "RELEASE",  # the end of the transaction (here the savepoint inside the test's transaction)
     ], "\n".join(statements[locked:])
+    assert "FOR UPDATE" in statements[locked + 1]
     registration.refresh_from_db()
     assert registration.calendar_sequence == 1 and registration.calendar_day_sent
     assert sorted(registration.calendar_slots) == sorted([workshop.slot_id, second.slot_id])
