@@ -112,9 +112,10 @@ def _again_on_conflict(service):
     @functools.wraps(service)
     def wrapper(**kwargs):
         kwargs["now"] = kwargs.get("now") or timezone.now()  # her arrival, the same in every try
+        lock_first = kwargs.pop("lock_first", False)
         for attempt in range(TRIES - 1):
             try:
-                return service(**kwargs, lock_first=attempt > 0)
+                return service(**kwargs, lock_first=lock_first or attempt > 0)
             except (IntegrityError, _Changed):
                 pass
             except OperationalError as exc:
@@ -156,7 +157,8 @@ def register(
     her places are decided on the rows as they are, her rows and message are written, and then the rows
     are locked, read again and her places decided again. Only if that comes out differently (a place taken
     or freed meanwhile, the event changed) is all of it undone and done again with the locks taken first
-    (`lock_first`: also on SQLite, and from where a registration of hers is found).
+    (`lock_first`, which a caller may also ask for: always on SQLite, and from where a registration of
+    hers is found).
     Raises RegistrationClosed, InvalidChoice, ChildcareUnavailable, Busy.
     """
     now = now or timezone.now()
