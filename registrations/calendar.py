@@ -107,7 +107,7 @@ def invite_update(registration: Registration, language: str, bookings=None, *, s
     dropped = [pk for pk in registration.calendar_slots if pk not in held_slots]
     with translation.override(language):  # titles (translated fields) and texts
         current = current_entries(registration, seats)
-        # Not even built for none dropped: compiling an empty query costs ≈ 0.5 ms (inside the sign-up's lock).
+        # Not even built for none dropped: compiling an empty query costs ≈ 0.5 ms (on every sign-up).
         cancel = (
             [slot_entry(registration, slot) for slot in TimeSlot.objects.filter(pk__in=dropped)]
             if dropped

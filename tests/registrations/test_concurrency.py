@@ -1,7 +1,6 @@
 """Races on a real PostgreSQL: many people at once never overbook, and nobody's attempt is lost."""
 
 import threading
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -15,6 +14,7 @@ from notifications.models import OutboxMessage
 from registrations import services
 from registrations.models import Booking, Registration
 from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory
+from tests.integration.conftest import wait_until
 from tests.registrations.helpers import applicant
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -198,13 +198,6 @@ def _waiting_for_locks() -> int:
         return cursor.fetchone()[0]
 
 
-def _until(condition, seconds=10):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
-
-
 def test_a_sign_up_that_wrote_first_and_one_that_locks_first_with_the_same_address_both_end_well(monkeypatch):
     """The usual sign-up writes her rows and then waits for the event lock; a second try takes the lock
     first and then writes. With the same address at once they wait for each other (the unique address
@@ -256,9 +249,9 @@ def test_a_sign_up_that_wrote_first_and_one_that_locks_first_with_the_same_addre
     wrote.wait(5)
     threads.append(threading.Thread(target=sign_up, name="locks-first"))
     threads[2].start()
-    _until(lambda: _waiting_for_locks() >= 1)  # the second try waits for the lock ...
+    assert wait_until(lambda: _waiting_for_locks() >= 1, timeout=10)  # the second try waits for the lock ...
     go.set()
-    _until(lambda: _waiting_for_locks() >= 2)  # ... and the first one behind it
+    assert wait_until(lambda: _waiting_for_locks() >= 2, timeout=10)  # ... and the first one behind it
     release.set()
     for thread in threads:
         thread.join(15)
