@@ -2,6 +2,7 @@
 and a stale copy never lets anyone past a full workshop or a closed registration."""
 
 import re
+import threading
 import time
 
 import pytest
@@ -85,6 +86,25 @@ def test_the_workshop_choices_are_rendered_once_per_copy_of_the_programme(client
     caches["fragments"].clear()  # the copy has expired: a new copy, rendered anew
     Workshop.objects.filter(pk=workshop.pk).update(seats_taken=1)
     assert "Ausgebucht" in client.get("/de/events/rush/signup/").content.decode().split("<fieldset", 1)[1]
+
+
+def test_a_thread_takes_its_copy_again_as_it_is_and_another_thread_gets_its_own(cached, workshop):
+    event = workshop.slot.event
+    first = selectors.event_of(event.pk)
+    with CaptureQueriesContext(connection) as queries:
+        again = selectors.programme_for_signup(slug="rush")
+    assert again is first and len(queries) == 0  # neither read nor unpickled again
+    first.seats_taken = 99  # what a request wrote onto its thread's copy (e.g. counters read under a lock)
+
+    elsewhere = []
+    thread = threading.Thread(target=lambda: elsewhere.append(selectors.event_of(event.pk)))
+    thread.start()
+    thread.join()
+    assert elsewhere[0] is not first and elsewhere[0].programme_copy == first.programme_copy
+    assert elsewhere[0].seats_taken == 0  # the copy as it was cached, not as this thread changed it
+
+    caches["fragments"].clear()  # expired: this thread takes the new copy
+    assert selectors.event_of(event.pk).programme_copy != first.programme_copy
 
 
 HIDDEN = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)"')
