@@ -47,6 +47,14 @@ LANGUAGES = ["de", "ar", "uk", "fa", "tr", "ru", "en"]
 HIDDEN = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)"')
 RADIO = re.compile(r'type="radio" name="(slot_\d+)" id="[^"]*" value="(\d+)"')
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+# bench/bare.py's tables: one row to lock, one table to insert into.
+BARE_TABLES = """
+CREATE TABLE bare_place (id int PRIMARY KEY, taken int NOT NULL);
+INSERT INTO bare_place VALUES (1, 0);
+CREATE TABLE bare_signup (
+    id bigserial PRIMARY KEY, name text NOT NULL, email text NOT NULL, created_at timestamptz NOT NULL
+);
+"""
 
 
 # --- CPU accounting from /proc -------------------------------------------------------------------------
@@ -127,12 +135,16 @@ def django_in_this_process(database: str) -> dict:
     return handles
 
 
-def start_gunicorn(port: int, args) -> subprocess.Popen:
+def start_gunicorn(port: int, args, *, name: str = "web") -> subprocess.Popen:
+    """gunicorn serving the site (name "web") or bench/bare.py's bare form (name "bare"), alike."""
+    app, cwd, env = "config.wsgi:application", ROOT, dict(os.environ)
+    if name == "bare":
+        app, cwd, env["DJANGO_SETTINGS_MODULE"] = "bare:application", ROOT / "bench", "bare"
     command = [
         sys.executable,
         "-m",
         "gunicorn",
-        "config.wsgi:application",
+        app,
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
@@ -146,12 +158,12 @@ def start_gunicorn(port: int, args) -> subprocess.Popen:
         "--log-level",
         "warning",
     ]
-    env = {**os.environ, "DATABASE_URL": os.environ["DATABASE_URL"] + "?application_name=web"}
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    env["DATABASE_URL"] = os.environ["DATABASE_URL"] + f"?application_name={name}"
+    server = subprocess.Popen(command, cwd=cwd, env=env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            status, _headers, _body = request("GET", port, "/de/")
+            status, _headers, _body = request("GET", port, "/de/" if name == "web" else "/")
             if status < 500:
                 return server
         except OSError:
@@ -332,6 +344,36 @@ def sign_up(port: int, slug: str, number: int, run: str, tally: Tally) -> None:
         tally.signups.append(time.perf_counter() - started)
 
 
+def bare_sign_up(port: int, number: int, tally: Tally) -> None:
+    """The same three requests against bench/bare.py: its form, the POST, the page it redirects to."""
+    origin = f"http://127.0.0.1:{port}"
+    started = time.perf_counter()
+    try:
+        headers, body = tally.timed("GET", port, "/", 200)
+        cookies = "; ".join(c.split(";", 1)[0] for c in headers.get_all("Set-Cookie") or [])
+        form = {**dict(HIDDEN.findall(body.decode())), "name": f"Teilnehmerin {number}"}
+        form["email"] = f"bare-{number}@example.org"
+        headers, _body = tally.timed(
+            "POST",
+            port,
+            "/",
+            302,
+            body=urllib.parse.urlencode(form).encode(),
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": cookies,
+                "Origin": origin,
+                "Referer": origin + "/",
+            },
+        )
+        tally.timed("GET", port, urllib.parse.urlsplit(headers["Location"]).path, 200)
+    except Exception as exc:  # noqa: BLE001 - every failure is counted and shown
+        tally.failed(exc)
+        return
+    with tally.lock:
+        tally.signups.append(time.perf_counter() - started)
+
+
 def percentile(values: list[float], share: float) -> float:
     if not values:
         return float("nan")
@@ -398,12 +440,30 @@ def run(*, people: int, concurrency: int, port: int, roots: dict, sink, label: s
     }
 
 
+def run_bare(*, people: int, concurrency: int, port: int, roots: dict) -> dict:
+    """bench/bare.py's form at the same concurrency: its web+DB CPU-s per registration and its rate."""
+    before = {name: snapshot(roots[name]) for name in ("bare", "db")}
+    tally = Tally()
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        for number in range(people):
+            pool.submit(bare_sign_up, port, number, tally)
+    elapsed = time.monotonic() - started
+    after = {name: snapshot(roots[name]) for name in ("bare", "db")}
+    if tally.errors:
+        raise SystemExit(f"the bare form failed: {tally.error_samples}")
+    cpu = delta(before["bare"], after["bare"]) + delta(before["db"], after["db"], backend_pids("bare"))
+    done = len(tally.signups)
+    return {"cpu": cpu / max(done, 1), "rate": done / elapsed}
+
+
 def table(results: list[dict]) -> str:
     lines = [
         "| concurrency | reg/s | p50 / p95 request (ms) | p50 / p95 sign-up (ms) | CPU-s/reg web+DB (web, DB) "
         "| CPU-s/mail | requests/reg | confirmed + waitlisted / seats | HTTP errors "
-        "| bench CPU-s/reg (clients, sink) | machine busy | mail's cores during the rush |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| bench CPU-s/reg (clients, sink) | machine busy | mail's cores during the rush "
+        "| bare form CPU-s/reg (reg/s) | web+DB ÷ bare form |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         lines.append(
@@ -412,7 +472,8 @@ def table(results: list[dict]) -> str:
             f"| {r['cpu_web'] + r['cpu_db']:.4f} ({r['cpu_web']:.4f}, {r['cpu_db']:.4f}) "
             f"| {r['cpu_mail']:.4f} ({r['mails']} mails) | {r['requests_per']:.1f} "
             f"| {r['confirmed']} + {r['waitlisted']} / {CAPACITY} | {r['errors']} "
-            f"| {r['cpu_client']:.4f} | {r['machine_busy']:.0%} | {r['mail_cores_during']:.2f} |"
+            f"| {r['cpu_client']:.4f} | {r['machine_busy']:.0%} | {r['mail_cores_during']:.2f} "
+            f"| {r['bare_cpu']:.4f} ({r['bare_rate']:.0f}) | {(r['cpu_web'] + r['cpu_db']) / r['bare_cpu']:.2f} |"
         )
     return "\n".join(lines)
 
@@ -436,12 +497,17 @@ def main() -> None:
     pg_data = services._started["pg"][2]
     processes = []
     try:
-        port = free_port()
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(BARE_TABLES)
+        port, bare_port = free_port(), free_port()
         web = start_gunicorn(port, args)
         processes.append(web)
+        processes.append(start_gunicorn(bare_port, args, name="bare"))
         mail = start_celery(var_dir / "celery.log")
         processes.append(mail)
-        roots = {"web": web.pid, "db": postmaster_pid(pg_data), "mail": mail.pid}
+        roots = {"web": web.pid, "db": postmaster_pid(pg_data), "mail": mail.pid, "bare": processes[1].pid}
         # Warm-up (not counted): a worker loads code, templates, each language's catalogues and URL
         # patterns on first use (about 5 % of a run's CPU when left in); 40 sign-ups per worker in random
         # languages reach every worker in each of the seven languages.
@@ -453,8 +519,12 @@ def main() -> None:
             sink=handles["sink"],
             label="warmup",
         )
-        results = [
-            run(
+        run_bare(people=40 * args.workers, concurrency=args.workers, port=bare_port, roots=roots)
+        results = []
+        for level in levels:
+            # The bare form just before and just after the run: the machine's speed in those minutes.
+            bare_runs = [run_bare(people=args.people, concurrency=level, port=bare_port, roots=roots)]
+            result = run(
                 people=args.people,
                 concurrency=level,
                 port=port,
@@ -462,8 +532,10 @@ def main() -> None:
                 sink=handles["sink"],
                 label=f"c{level}",
             )
-            for level in levels
-        ]
+            bare_runs.append(run_bare(people=args.people, concurrency=level, port=bare_port, roots=roots))
+            result["bare_cpu"] = statistics.mean(b["cpu"] for b in bare_runs)
+            result["bare_rate"] = statistics.mean(b["rate"] for b in bare_runs)
+            results.append(result)
     finally:
         for process in reversed(processes):
             process.terminate()
