@@ -2,7 +2,7 @@
 # Debian's python3.11 where there is one: built with PGO and LTO like the production image's interpreter
 # (python:3.11-slim-bookworm), it runs the site with about a tenth less CPU than a plain source build
 # such as pyenv's (bench/README.md). Any other Python 3.11: make PYTHON=python3.11 ...
-PYTHON ?= $(firstword $(wildcard /usr/bin/python3.11) python3.11)
+PYTHON ?= $(firstword $(if $(wildcard /usr/lib/python3.11/ensurepip),/usr/bin/python3.11) python3.11)
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1

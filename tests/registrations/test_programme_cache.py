@@ -15,13 +15,14 @@ from django.test.utils import CaptureQueriesContext
 
 from fachtag.models import Event, Workshop
 from notifications.models import OutboxMessage
-from registrations import selectors, services
+from registrations import selectors, services, tokens
 from registrations.errors import InvalidChoice
 from registrations.forms import FORM_SIGNER_SALT
 from registrations.models import Booking, MessageText, Registration
 from registrations.services.locking import EVENT_STATE, WORKSHOP_STATE, lock_event, lock_workshops
 from registrations.services.signup import EARLIER_SQL
 from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory
+from tests.registrations.helpers import sign_up
 from tests.registrations.test_signup_views import valid_post
 
 pytestmark = pytest.mark.django_db
@@ -251,6 +252,35 @@ def test_the_state_locked_in_sql_is_what_the_orm_reads(cached, workshop):
             Workshop.objects.values_list(*WORKSHOP_STATE).get(pk=pk)
         )
     assert locked[other.pk].seats_taken == 3
+
+
+@pytest.mark.parametrize("copies", [True, False], ids=["programme copy", "no copy"])
+def test_her_page_reads_in_sql_what_the_orm_reads(copies, settings, workshop):
+    """Her page reads her registration and her bookings in fixed SQL (the rush's third request): every
+    field as the ORM reads it, only her active bookings, in booking order."""
+    settings.SIGNUP_PROGRAMME_CACHE_SECONDS = 3 if copies else 0
+    caches["fragments"].clear()
+    event = workshop.slot.event
+    later = WorkshopFactory(slot=TimeSlotFactory(event=event, starts_at=workshop.slot.ends_at), capacity=1)
+    third = WorkshopFactory(slot=TimeSlotFactory(event=event, starts_at=later.slot.ends_at))
+    sign_up(event, later, email="other@example.org")  # takes the later workshop's only seat
+    her = sign_up(event, workshop, later, third, email="amina@example.org", phone="0341 123")
+    Booking.objects.filter(registration=her, workshop=third).update(status=Booking.Status.CANCELLED)
+
+    registration = tokens.registration_from_token(tokens.make_token(her))
+    fields = [field.attname for field in Registration._meta.concrete_fields]
+    assert [getattr(registration, name) for name in fields] == list(
+        Registration.objects.values_list(*fields).get(pk=her.pk)
+    )
+    bookings = selectors.her_bookings(registration)
+    expected = Booking.objects.filter(registration=her, status__in=Booking.ACTIVE).order_by("pk")
+    fields = [field.attname for field in Booking._meta.concrete_fields]
+    assert [[getattr(booking, name) for name in fields] for booking in bookings] == [
+        list(row) for row in expected.values_list(*fields)
+    ]
+    assert [b.status for b in bookings] == [Booking.Status.CONFIRMED, Booking.Status.WAITLISTED]
+    assert len(Booking.ACTIVE) == selectors.HER_BOOKINGS_SQL.count("%s") - 1  # one placeholder each
+    caches["fragments"].clear()
 
 
 def test_the_look_up_for_an_earlier_registration_knows_every_active_status():
