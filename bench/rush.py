@@ -297,37 +297,21 @@ class Tally:
                 self.error_samples.append(str(error))
 
 
-def sign_up(port: int, slug: str, number: int, run: str, tally: Tally) -> None:
+def through_form(port: int, path: str, tally: Tally, fill) -> None:
+    """One person, like a browser: GET the form at `path` (CSRF cookie, hidden fields), POST it with what
+    fill(page) adds, follow the redirect. Timed as one sign-up; a failure is counted and shown."""
     origin = f"http://127.0.0.1:{port}"
-    path = f"/de/events/{slug}/signup/"
     started = time.perf_counter()
     try:
         headers, body = tally.timed("GET", port, path, 200)
         page = body.decode()
         cookies = "; ".join(c.split(";", 1)[0] for c in headers.get_all("Set-Cookie") or [])
-        slots: dict[str, list[str]] = {}
-        for name, value in RADIO.findall(page):
-            slots.setdefault(name, []).append(value)
-        form = {
-            **dict(HIDDEN.findall(page)),
-            "name": f"Teilnehmerin {number}",
-            "email": f"rush-{run}-{number}@example.org",
-            "phone": "",
-            "organisation": "",
-            "interpreting_language": "",
-            "interpreting_other": "",
-            "accessibility_needs": "",
-            "language": random.choice(LANGUAGES),
-            "privacy_consent": "on",
-            "website": "",
-            **{name: random.choice(values) for name, values in slots.items()},
-        }
         headers, _body = tally.timed(
             "POST",
             port,
             path,
             302,
-            body=urllib.parse.urlencode(form).encode(),
+            body=urllib.parse.urlencode({**dict(HIDDEN.findall(page)), **fill(page)}).encode(),
             headers={
                 "Content-Type": "application/x-www-form-urlencoded",
                 "Cookie": cookies,
@@ -344,34 +328,36 @@ def sign_up(port: int, slug: str, number: int, run: str, tally: Tally) -> None:
         tally.signups.append(time.perf_counter() - started)
 
 
+def sign_up(port: int, slug: str, number: int, run: str, tally: Tally) -> None:
+    def fill(page: str) -> dict:
+        slots: dict[str, list[str]] = {}
+        for name, value in RADIO.findall(page):
+            slots.setdefault(name, []).append(value)
+        return {
+            "name": f"Teilnehmerin {number}",
+            "email": f"rush-{run}-{number}@example.org",
+            "phone": "",
+            "organisation": "",
+            "interpreting_language": "",
+            "interpreting_other": "",
+            "accessibility_needs": "",
+            "language": random.choice(LANGUAGES),
+            "privacy_consent": "on",
+            "website": "",
+            **{name: random.choice(values) for name, values in slots.items()},
+        }
+
+    through_form(port, f"/de/events/{slug}/signup/", tally, fill)
+
+
 def bare_sign_up(port: int, number: int, tally: Tally) -> None:
     """The same three requests against bench/bare.py: its form, the POST, the page it redirects to."""
-    origin = f"http://127.0.0.1:{port}"
-    started = time.perf_counter()
-    try:
-        headers, body = tally.timed("GET", port, "/", 200)
-        cookies = "; ".join(c.split(";", 1)[0] for c in headers.get_all("Set-Cookie") or [])
-        form = {**dict(HIDDEN.findall(body.decode())), "name": f"Teilnehmerin {number}"}
-        form["email"] = f"bare-{number}@example.org"
-        headers, _body = tally.timed(
-            "POST",
-            port,
-            "/",
-            302,
-            body=urllib.parse.urlencode(form).encode(),
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Cookie": cookies,
-                "Origin": origin,
-                "Referer": origin + "/",
-            },
-        )
-        tally.timed("GET", port, urllib.parse.urlsplit(headers["Location"]).path, 200)
-    except Exception as exc:  # noqa: BLE001 - every failure is counted and shown
-        tally.failed(exc)
-        return
-    with tally.lock:
-        tally.signups.append(time.perf_counter() - started)
+    through_form(
+        port,
+        "/",
+        tally,
+        lambda page: {"name": f"Teilnehmerin {number}", "email": f"bare-{number}@example.org"},
+    )
 
 
 def percentile(values: list[float], share: float) -> float:
