@@ -369,6 +369,16 @@ def percentile(values: list[float], share: float) -> float:
 # --- One run -----------------------------------------------------------------------------------------
 
 
+def crowd(people: int, concurrency: int, person) -> tuple[Tally, float]:
+    """person(number, tally) for each of `people`, `concurrency` at a time: their tally and the seconds taken."""
+    tally = Tally()
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        for number in range(people):
+            pool.submit(person, number, tally)
+    return tally, time.monotonic() - started
+
+
 def run(*, people: int, concurrency: int, port: int, roots: dict, sink, label: str) -> dict:
     from django.db import connection
 
@@ -378,12 +388,10 @@ def run(*, people: int, concurrency: int, port: int, roots: dict, sink, label: s
     bench_backend = {connection.connection.info.backend_pid}
     mail_backends = backend_pids("mail")
     before = {name: snapshot(pid) for name, pid in roots.items()}
-    tally = Tally()
-    started, own_before, machine_before = time.monotonic(), time.process_time(), machine_times()
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        for number in range(people):
-            pool.submit(sign_up, port, event.slug, number, label, tally)
-    elapsed = time.monotonic() - started
+    own_before, machine_before = time.process_time(), machine_times()
+    tally, elapsed = crowd(
+        people, concurrency, lambda number, tally: sign_up(port, event.slug, number, label, tally)
+    )
     own = time.process_time() - own_before  # the client threads (and the mail sink's thread)
     machine_busy, machine_all = (b - a for a, b in zip(machine_before, machine_times(), strict=True))
     after = {name: snapshot(pid) for name, pid in roots.items()}
@@ -429,12 +437,7 @@ def run(*, people: int, concurrency: int, port: int, roots: dict, sink, label: s
 def run_bare(*, people: int, concurrency: int, port: int, roots: dict) -> dict:
     """bench/bare.py's form at the same concurrency: its web+DB CPU-s per registration and its rate."""
     before = {name: snapshot(roots[name]) for name in ("bare", "db")}
-    tally = Tally()
-    started = time.monotonic()
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        for number in range(people):
-            pool.submit(bare_sign_up, port, number, tally)
-    elapsed = time.monotonic() - started
+    tally, elapsed = crowd(people, concurrency, lambda number, tally: bare_sign_up(port, number, tally))
     after = {name: snapshot(roots[name]) for name in ("bare", "db")}
     if tally.errors:
         raise SystemExit(f"the bare form failed: {tally.error_samples}")
@@ -490,10 +493,11 @@ def main() -> None:
         port, bare_port = free_port(), free_port()
         web = start_gunicorn(port, args)
         processes.append(web)
-        processes.append(start_gunicorn(bare_port, args, name="bare"))
+        bare = start_gunicorn(bare_port, args, name="bare")
+        processes.append(bare)
         mail = start_celery(var_dir / "celery.log")
         processes.append(mail)
-        roots = {"web": web.pid, "db": postmaster_pid(pg_data), "mail": mail.pid, "bare": processes[1].pid}
+        roots = {"web": web.pid, "db": postmaster_pid(pg_data), "mail": mail.pid, "bare": bare.pid}
         # Warm-up (not counted): a worker loads code, templates, each language's catalogues and URL
         # patterns on first use (about 5 % of a run's CPU when left in); 40 sign-ups per worker in random
         # languages reach every worker in each of the seven languages.

@@ -31,7 +31,12 @@ def event_for_signup(*, slug: str) -> Event:
 # costs no unpickling (a third of a millisecond per page in a rush); a thread has it to itself, so what a
 # request writes onto it (the counters read under a lock, seats it took) is only ever seen by later
 # requests of the same thread, as values at least as fresh as the copy's own.
-_taken = threading.local()
+class _Taken(threading.local):
+    def __init__(self):
+        self.copies: dict[int, Event] = {}
+
+
+_taken = _Taken()
 
 
 def _copy(event_id: int | None, load) -> Event | None:
@@ -42,12 +47,11 @@ def _copy(event_id: int | None, load) -> Event | None:
     if not seconds:
         return None
     cache = caches["fragments"]
-    taken = _taken.__dict__.setdefault("copies", {})
     name = cache.get(f"programme:{event_id}") if event_id is not None else None
-    event = taken.get(event_id)
-    if name is not None and (event is None or event.programme_copy != name):
-        event = cache.get(f"programme-copy:{name}")
-    if name is None or event is None:
+    event = _taken.copies.get(event_id)
+    if event is None or event.programme_copy != name:  # not taken yet, or no longer the cached copy
+        event = cache.get(f"programme-copy:{name}") if name is not None else None
+    if event is None:
         event = load()
         prefetch_related_objects([event], "message_texts")  # for her confirmation, read once per copy
         # Names this copy: what is rendered from it may be kept as long as the copy (views.signup).
@@ -60,7 +64,7 @@ def _copy(event_id: int | None, load) -> Event | None:
             },
             seconds,
         )
-    taken[event.pk] = event
+    _taken.copies[event.pk] = event
     return event
 
 
