@@ -23,6 +23,26 @@ def send_message(self, message_id: int) -> str:
         raise self.retry(exc=exc, countdown=outbox.seconds_until_retry([message_id])) from exc
 
 
+@shared_task(acks_late=True)
+def send_ready() -> dict:
+    """Send a batch of the messages handed over since the last run (outbox._queue), over one SMTP
+    connection; another run is asked for at once if more are waiting. A transient SMTP error hands the
+    batch to send_batch, which tries it again after the back-off."""
+    message_ids, more = outbox.take_ready()
+    if more:
+        try:
+            send_ready.delay()
+        except Exception:  # the broker is away: the next message asks again, the sweep sends the rest
+            logger.warning("Could not ask for another run of send_ready; the sweep sends what waits")
+    if not message_ids:
+        return {}
+    try:
+        return outbox.send_batch(message_ids=message_ids)
+    except outbox.TRANSIENT_ERRORS:
+        send_batch.apply_async((message_ids,), countdown=outbox.seconds_until_retry(message_ids))
+        return {}
+
+
 @shared_task(bind=True, acks_late=True, max_retries=outbox.MAX_ATTEMPTS)
 def send_batch(self, message_ids: list[int]) -> dict:
     """Send a batch (e.g. reminders) over one SMTP connection."""

@@ -128,6 +128,11 @@ class SlotFieldsMixin:
         return [int(value) for slot in self.slots if (value := self.cleaned_data.get(f"slot_{slot.pk}"))]
 
 
+def _interpreting_choices():
+    # A callable: each form copies its fields, and a callable is copied as it is, not choice by choice.
+    return [("", _("I do not need interpreting")), *INTERPRETING_LANGUAGES]
+
+
 class SignupForm(SlotFieldsMixin, ChildcareFieldsMixin, forms.Form):
     name = _text(_("Name"), max_length=150, min_length=2, autocomplete="name")
     email = forms.EmailField(
@@ -150,7 +155,7 @@ class SignupForm(SlotFieldsMixin, ChildcareFieldsMixin, forms.Form):
     interpreting_language = forms.ChoiceField(
         label=_("Interpreting"),
         required=False,
-        choices=[("", _("I do not need interpreting"))] + INTERPRETING_LANGUAGES,
+        choices=_interpreting_choices,
         help_text=_(
             "The talks and most workshops are in German. We book interpreters for the languages asked for."
         ),
@@ -188,8 +193,9 @@ class SignupForm(SlotFieldsMixin, ChildcareFieldsMixin, forms.Form):
         self.add_slot_fields(slots)
         if event.has_childcare:
             self.add_childcare_fields(event.childcare_groups.all())
-        self.initial.setdefault("started", self.new_start_time())
-        self.initial.setdefault("submission_key", uuid.uuid4())
+        if not self.is_bound:  # what she sends back decides; a new form gets a fresh start time and key
+            self.initial.setdefault("started", self.new_start_time())
+            self.initial.setdefault("submission_key", uuid.uuid4())
 
     @staticmethod
     def new_start_time() -> str:

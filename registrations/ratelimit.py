@@ -1,13 +1,13 @@
 """A fixed-window rate limit in the shared cache (Redis in production)."""
 
-import functools
 import hashlib
 import ipaddress
 import logging
 
-import redis
 from django.conf import settings
 from django.core.cache import cache
+
+from config.redis_client import redis_client
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def too_many(scope: str, key: str, *, limit: int, window: int = 60) -> bool:
 
 def _count(cache_key: str, window: int) -> int:
     """This attempt's number in its window; the first attempt opens the window."""
-    client = _redis()
+    client = redis_client()
     if client is None:  # no Redis (the quick start): the process's own cache
         cache.add(cache_key, 0, timeout=window)
         try:
@@ -57,12 +57,3 @@ def _count(cache_key: str, window: int) -> int:
     pipe.incr(cache_key)
     pipe.expire(cache_key, window, nx=True)
     return pipe.execute()[0]
-
-
-@functools.cache
-def _redis() -> redis.Redis | None:
-    """One client per process for REDIS_URL (Django's cache makes a new one per call), with short
-    timeouts: a hanging Redis must not hold up a sign-up."""
-    if not settings.REDIS_URL:
-        return None
-    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1, socket_connect_timeout=1)

@@ -23,6 +23,12 @@ class Sink:
         self.release = threading.Event()
         self.lock = threading.Lock()
         self.attempts = 0
+        self.connections = 0  # SMTP sessions (each client greets once per connection)
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        self.connections += 1
+        return responses
 
     async def handle_DATA(self, server, session, envelope):
         import asyncio

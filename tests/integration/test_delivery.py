@@ -68,6 +68,22 @@ def test_arabic_sign_up_gets_exactly_one_arabic_confirmation_with_an_invite(
     assert OutboxMessage.objects.get().sent_at is not None
 
 
+def test_sign_ups_made_while_the_worker_is_busy_go_out_once_each_over_one_connection(
+    event, smtp_sink, request
+):
+    from tests.registrations.helpers import sign_up
+
+    addresses = [f"rush{n}@example.org" for n in range(20)]
+    for address in addresses:  # the worker is not running yet: as if it were busy with earlier ones
+        sign_up(event, email=address)
+    request.getfixturevalue("celery_worker")
+    assert wait_until(lambda: len(smtp_sink.messages) == len(addresses))
+    time.sleep(0.5)  # nothing else may follow
+    assert sorted(m["To"] for m in smtp_sink.messages) == sorted(addresses)
+    assert smtp_sink.connections == 1
+    assert OutboxMessage.objects.filter(sent_at__isnull=True).count() == 0
+
+
 def test_change_and_cancel_update_the_same_calendar_entries(event, workshops, smtp_sink, celery_worker):
     from tests.registrations.helpers import sign_up
 

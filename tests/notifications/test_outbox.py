@@ -8,7 +8,6 @@ from django.test.utils import CaptureQueriesContext
 from notifications import outbox
 from notifications.models import OutboxMessage
 from notifications.rendering import render
-from registrations.models import Registration
 from tests.factories import EventFactory
 from tests.registrations.helpers import sign_up
 
@@ -61,24 +60,6 @@ def test_a_transient_smtp_error_releases_the_claim_for_the_retry(mailoutbox):
     assert created.claimed_at is None and created.sent_at is None and created.attempts == 1
     assert outbox.send_once(message_id=created.pk) == "sent"
     assert len(mailoutbox) == 1
-
-
-def test_messages_are_queued_only_after_commit(django_capture_on_commit_callbacks):
-    with mock.patch("notifications.tasks.send_message.delay") as delay:
-        with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            created = message()
-        assert delay.call_count == 0
-        for callback in callbacks:
-            callback()
-    delay.assert_called_once_with(created.pk)
-
-
-def test_a_broker_outage_never_breaks_the_change_that_caused_the_message(django_capture_on_commit_callbacks):
-    with mock.patch("notifications.tasks.send_message.delay", side_effect=ConnectionError("redis down")):
-        with django_capture_on_commit_callbacks(execute=True):
-            registration = sign_up(EventFactory())
-    assert Registration.objects.filter(pk=registration.pk).exists()
-    assert outbox.unsent_ids() == [OutboxMessage.objects.get().pk]
 
 
 def test_a_rolled_back_change_leaves_no_message():
