@@ -11,7 +11,6 @@ from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -33,6 +32,7 @@ from registrations.tokens import (
     BadToken,
     ExpiredToken,
     make_token,
+    personal_links,
     registration_from_token,
 )
 
@@ -223,6 +223,7 @@ def _manage_page(request, registration, token, *, just_registered=False):
         for slot in registration.event.slots.all()
         if slot.is_parallel
     ]
+    links = personal_links(token)
     return render(
         request,
         "registrations/manage.html",
@@ -230,10 +231,8 @@ def _manage_page(request, registration, token, *, just_registered=False):
             "registration": registration,
             "event": registration.event,
             "slots": slots,
-            "token": token,
-            "manage_url": request.build_absolute_uri(
-                reverse("registrations:manage", kwargs={"token": token})
-            ),
+            "links": links,
+            "manage_url": request.build_absolute_uri(links["manage"]),
             "just_registered": just_registered,
             "can_change": registration.is_active and registration.event.registration_state() == "open",
         },

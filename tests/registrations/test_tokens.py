@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from backoffice.models import AuditEntry, EventRole
 from notifications.models import OutboxMessage
@@ -13,10 +14,12 @@ from registrations.models import Registration, RegistrationLog
 from registrations.tokens import (
     CHECKIN_SALT,
     CONFIRM_SALT,
+    PERSONAL_PAGES,
     UNSUBSCRIBE_SALT,
     BadToken,
     ExpiredToken,
     make_token,
+    personal_links,
     registration_from_token,
 )
 from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory
@@ -228,3 +231,26 @@ def test_organisers_of_another_event_cannot_replace_links(client, event, django_
     client.force_login(other)
     assert client.post(replace_url(event, registration)).status_code == 404
     assert reload(registration).token_version == 1
+
+
+# --- Her pages' addresses ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
+def test_her_links_are_what_reverse_gives_in_every_language(event, language):
+    registration = sign_up(event)
+    tokens = [make_token(registration), make_token(registration, salt=CONFIRM_SALT), "a:b-c_d", "x" * 300]
+    with translation.override(language):
+        for token in tokens:
+            assert personal_links(token) == {
+                name: reverse(f"registrations:{name}", kwargs={"token": token}) for name in PERSONAL_PAGES
+            }
+
+
+def test_her_page_links_to_her_pages_with_her_link(client, event):
+    registration = sign_up(event)
+    token = make_token(registration)
+    page = client.get(f"/ar/r/{token}/").content.decode()
+    with translation.override("ar"):
+        for name in ("manage", "qr", "calendar", "download_data", "cancel"):
+            assert f'"{reverse(f"registrations:{name}", kwargs={"token": token})}"' in page
