@@ -7,6 +7,7 @@ from django.core.cache import caches
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from fachtag.models import Event, TimeSlot, Workshop
+from registrations import rows
 from registrations.models import Booking, Registration
 
 
@@ -98,12 +99,9 @@ def workshops_of(event: Event) -> dict[int, Workshop]:
 
 
 # Her active bookings (Booking.ACTIVE) in booking order, not the model's default (by slot time, a join):
-# her pages group them by slot. Fixed SQL, like tokens.REGISTRATION_SQL: her page is the third request of
-# every sign-up.
-HER_BOOKINGS_SQL = """
-    SELECT * FROM "registrations_booking"
-    WHERE registration_id = %s AND status IN (%s, %s, %s) ORDER BY id
-"""
+# her pages group them by slot. Fixed SQL, like tokens.REGISTRATION_WHERE: her page is the third request of
+# every sign-up (rows.fetch).
+HER_BOOKINGS_WHERE = "WHERE registration_id = %s AND status IN (%s, %s, %s) ORDER BY id"
 
 
 def her_bookings(registration: Registration) -> list[Booking]:
@@ -115,7 +113,7 @@ def her_bookings(registration: Registration) -> list[Booking]:
         prefetch_related_objects([event], _slots_with_workshops())
     slot_by_id = {slot.pk: slot for slot in event.slots.all()}
     workshop_by_id = workshops_of(event)
-    bookings = list(Booking.objects.raw(HER_BOOKINGS_SQL, [registration.pk, *Booking.ACTIVE]))
+    bookings = rows.fetch(Booking, HER_BOOKINGS_WHERE, [registration.pk, *Booking.ACTIVE])
     for booking in bookings:  # her slots and workshops are the event's: not read again
         booking.slot = slot_by_id[booking.slot_id]
         if booking.workshop_id in workshop_by_id:  # else (newer than the copy) read when shown

@@ -279,7 +279,7 @@ def test_her_page_reads_in_sql_what_the_orm_reads(copies, settings, workshop):
         list(row) for row in expected.values_list(*fields)
     ]
     assert [b.status for b in bookings] == [Booking.Status.CONFIRMED, Booking.Status.WAITLISTED]
-    assert len(Booking.ACTIVE) == selectors.HER_BOOKINGS_SQL.count("%s") - 1  # one placeholder each
+    assert len(Booking.ACTIVE) == selectors.HER_BOOKINGS_WHERE.count("%s") - 1  # one placeholder each
     caches["fragments"].clear()
 
 
