@@ -100,17 +100,13 @@ def _queue(message_id: int) -> None:
         pipe.rpush(READY, message_id)
         pipe.set(ASKED, 1, nx=True, ex=ASKED_SECONDS)
         if pipe.execute()[1]:
-            _ask(client, send_ready)
+            try:
+                send_ready.delay()
+            except Exception:
+                client.delete(ASKED)  # so that the next message asks again
+                raise
     except Exception:  # Redis or the broker is down or slow: the sweep sends it later
         logger.warning("Could not queue outbox message %s; the sweep will send it", message_id, exc_info=True)
-
-
-def _ask(client, send_ready) -> None:
-    try:
-        send_ready.delay()
-    except Exception:
-        client.delete(ASKED)  # so that the next message asks again
-        raise
 
 
 def take_ready() -> tuple[list[int], bool]:
