@@ -1,9 +1,11 @@
-"""Model instances from fixed SQL, for her page's two reads (the third request of every sign-up).
+"""The sign-up rush's hottest reads and writes, with their statements worked out once per model.
 
-What `Model.objects.raw()` gives, with the column list and the converters (e.g. JSON text into Python
-values) worked out once per model instead of for every query: raw() reads the columns from the cursor's
-description, maps them onto the model's fields and looks up a converter for each, every time (≈ 0.2 ms of
-a 0.3 ms read of her registration, bench/README.md).
+`fetch` gives what `Model.objects.raw()` gives (her page's two reads, the third request of every
+sign-up): raw() reads the columns from the cursor's description, maps them onto the model's fields and
+looks up a converter for each, every time (≈ 0.2 ms of a 0.3 ms read of her registration).
+`insert` writes what `bulk_create()` writes (her registration, bookings and history, in the sign-up's
+POST): the ORM builds the INSERT anew for every call (≈ 0.3–0.4 ms of its own per statement).
+bench/README.md has the measurements.
 """
 
 import functools
@@ -43,3 +45,35 @@ def _reading(model, vendor: str):
         if functions:
             converters.append((index, column, functions))
     return select, [field.attname for field in fields], converters
+
+
+def insert(objs: list) -> list:
+    """Insert new instances of one model in one statement and set their primary keys (RETURNING, in
+    order), as bulk_create() does: every field's pre_save (auto_now and the like) and database value, and
+    the ids of related objects saved meanwhile. No save signals (none are used here), as bulk_create."""
+    if not objs:
+        return objs
+    model = type(objs[0])
+    fields, sql = _writing(model, connection.vendor, len(objs))
+    params = []
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="insert")  # as bulk_create: a parent's new id
+        params.extend(field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+            obj.pk = pk
+            obj._state.adding, obj._state.db = False, connection.alias
+    return objs
+
+
+@functools.cache
+def _writing(model, vendor: str, count: int):
+    """(the fields written, in order; `INSERT … VALUES (…), … RETURNING <pk>` for `count` rows)."""
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    values = ", ".join([row] * count)
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    return fields, f"INSERT INTO {table} ({columns}) VALUES {values} RETURNING {pk}"  # noqa: S608 - its names

@@ -1,3 +1,4 @@
+from registrations import rows
 from registrations.models import Booking, Registration, RegistrationLog
 
 Action = RegistrationLog.Action
@@ -14,7 +15,11 @@ def log(
 
 def log_many(registration: Registration, entries: list[tuple[str, Booking | None, dict]], *, actor=None):
     """Record several state changes of one registration in one query, in order; returns the entries."""
-    return RegistrationLog.objects.bulk_create(
-        RegistrationLog(registration=registration, booking=booking, action=action, actor=actor, detail=detail)
-        for action, booking, detail in entries
+    return rows.insert(
+        [
+            RegistrationLog(
+                registration=registration, booking=booking, action=action, actor=actor, detail=detail
+            )
+            for action, booking, detail in entries
+        ]
     )
