@@ -1,4 +1,5 @@
-"""Celery tasks: small, by id, safe to run twice (the outbox claim makes "once" true).
+"""Celery tasks: small, by id (send_ready takes its ids from the hand-over list in Redis, see outbox._queue),
+safe to run twice (the outbox claim makes "once" true).
 
 Retries follow the back-off the outbox recorded for the message (exponential with jitter, at most
 10 minutes, far below the broker's visibility timeout); the sweep respects the same time.

@@ -8,9 +8,7 @@ def log(
     registration: Registration, action: str, *, booking: Booking | None = None, actor=None, **detail
 ) -> RegistrationLog:
     """Record one state change. Detail holds ids only, never personal data."""
-    return RegistrationLog.objects.create(
-        registration=registration, booking=booking, action=action, actor=actor, detail=detail
-    )
+    return log_many(registration, [(action, booking, detail)], actor=actor)[0]
 
 
 def log_many(registration: Registration, entries: list[tuple[str, Booking | None, dict]], *, actor=None):
