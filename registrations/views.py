@@ -179,13 +179,19 @@ def link_problem(request, exc: BadToken):
 
 
 def no_leak(view):
-    """A page whose URL holds a personal link: never cached, and the link never leaves as a referrer."""
+    """A page whose URL holds a personal link: never cached, and the link never leaves as a referrer.
+
+    `same-origin`, not `no-referrer`: under `no-referrer` browsers send `Origin: null` with the page's own
+    form posts, which Django's CSRF check refuses (403 on every self-service form). Under `same-origin`
+    Chromium and Firefox send our real Origin (and the full Referer) only with requests to this site, and
+    neither header to any other origin, so her link still never reaches a third party.
+    """
 
     @functools.wraps(view)
     @never_cache
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         return response
 
     return wrapper

@@ -82,7 +82,7 @@ def test_personal_link_pages_open_only_with_a_current_link(client, world, pages)
                 assert response.status_code == 404
             else:
                 assert response.status_code == 200
-                assert response["Referrer-Policy"] == "no-referrer"
+                assert response["Referrer-Policy"] == "same-origin"
                 if page == "fachtag.ics":
                     assert response["Content-Type"].startswith("text/calendar")
             assert rows(assert_consistent()) == rows(before)

@@ -69,7 +69,7 @@ def test_a_valid_sign_up_redirects_to_the_confirmation_page_with_the_personal_li
     assert "Sie sind angemeldet." in content
     assert "/r/" in content and "Jobsuche" in content
     assert page["Cache-Control"].startswith("max-age=0") or "no-store" in page["Cache-Control"]
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
 
 
 def test_names_in_any_script_are_accepted(client, event):

@@ -76,7 +76,7 @@ def test_every_link_works_until_the_set_days_after_the_event_and_then_says_expir
         assert response.context["days_after_event"] == DAYS
         assert not response.context["not_confirmed"]
         assert "no-store" in response["Cache-Control"]
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_an_expired_link_changes_nothing(client, event, time_machine):
