@@ -1,4 +1,4 @@
-# Production image: gunicorn serves the site, the same image runs the Celery worker and beat.
+# Production image: gunicorn serves the site, the same image runs the migrations, the Celery worker and beat.
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 VAR_DIR=/app/var
@@ -9,10 +9,13 @@ RUN apt-get update \
 WORKDIR /app
 COPY pyproject.toml requirements.lock README.md ./
 RUN pip install -c requirements.lock -e .
+# .dockerignore keeps var/ (database, mails), .env, .venv and .git out of the image.
 COPY . .
 RUN django-admin compilemessages --ignore=.venv \
     && SECRET_KEY=build-only python manage.py collectstatic --no-input \
-    && useradd --system --home /app fachtag && mkdir -p var/mail && chown -R fachtag var
+    && useradd --system --home /app fachtag && mkdir -p var/mail beat && chown -R fachtag var beat
 USER fachtag
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "5", "--access-logfile", "-"]
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+    CMD ["python", "scripts/probe.py", "web"]
+CMD ["gunicorn", "-c", "gunicorn.conf.py"]

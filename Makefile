@@ -35,7 +35,7 @@ run: compilemessages
 test: compilemessages
 	bash scripts/ensure-test-services.sh
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings_test
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 2 --dist loadgroup
 
 messages: install
 	DEBUG=true $(BIN)/python manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench

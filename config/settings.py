@@ -7,6 +7,7 @@ There is one settings module: development, tests and production run the same cod
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +44,12 @@ if not SECRET_KEY:
             "SECRET_KEY is required when DEBUG is off: set SECRET_KEY (or SECRET_KEY_FILE), or DEBUG=true."
         )
     SECRET_KEY = "insecure-development-key-only-used-with-DEBUG-on"  # noqa: S105
+# Rotating the key: put the new one in SECRET_KEY and the old one here (comma-separated, or one a line in
+# SECRET_KEY_FALLBACKS_FILE). Personal links, check-in codes and sessions signed with the old key keep working
+# until it is removed from this list.
+SECRET_KEY_FALLBACKS = [
+    key.strip() for key in env_secret("SECRET_KEY_FALLBACKS").replace("\n", ",").split(",") if key.strip()
+]
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -72,6 +79,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.health.HealthCheckMiddleware",  # first: answers /healthz before host checks and redirects
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -111,7 +119,7 @@ TEMPLATES = [
 
 # --- Database: SQLite under var/ for the quick start, PostgreSQL in production and in the tests.
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+    "default": env.db_url_config(env_secret("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Take the write lock at BEGIN, so concurrent writers wait instead of failing with "database is locked".
@@ -122,7 +130,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and cache. Without it tasks run in-process, so `make run` needs no services.
-REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_URL = env_secret("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
@@ -131,7 +139,7 @@ else:
 # (SIGNUP_PROGRAMME_CACHE_SECONDS), so a new release never serves the old release's markup.
 CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"}
 
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
+CELERY_BROKER_URL = env_secret("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL.startswith("memory://")
 CELERY_TASK_IGNORE_RESULT = True
@@ -169,14 +177,22 @@ CELERY_BEAT_SCHEDULE = {
     "send-session-reminders": {"task": "mediators.tasks.send_session_reminders", "schedule": 900.0},
     "send-unsent-messages": {"task": "notifications.tasks.send_unsent_messages", "schedule": 120.0},
     "check-mail-queue": {"task": "notifications.tasks.check_queue", "schedule": 300.0},
-    "anonymise-due-events": {"task": "registrations.tasks.anonymise_due_events", "schedule": 24 * 3600.0},
-    "forget-old-audit-ips": {"task": "backoffice.tasks.forget_old_audit_ips", "schedule": 24 * 3600.0},
+    # Daily jobs at a time of day (Europe/Berlin, CELERY_TIMEZONE), not every 24 hours from beat's start: a
+    # restart of beat must never postpone them.
+    "anonymise-due-events": {
+        "task": "registrations.tasks.anonymise_due_events",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    "forget-old-audit-ips": {
+        "task": "backoffice.tasks.forget_old_audit_ips",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }
 
 # --- E-mail: default writes each message as an .eml file under var/mail/ so a newcomer can read it.
-EMAIL_URL = env.str("EMAIL_URL", default="")
+EMAIL_URL = env_secret("EMAIL_URL")
 if EMAIL_URL:
-    vars().update(env.email_url("EMAIL_URL"))
+    vars().update(env.email_url_config(EMAIL_URL))
 else:
     EMAIL_BACKEND = "config.mail.EmlFileBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install the servers the tests start (PostgreSQL, Redis, Chromium, gettext) when they are missing.
+# Install the servers the tests start (PostgreSQL, Redis, Chromium, Caddy, gettext) when they are missing.
 # The tests start their own throwaway instances on free ports; nothing here starts a service.
 set -euo pipefail
 
@@ -8,6 +8,7 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/n
 command -v redis-server >/dev/null || missing+=(redis-server)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v msgfmt >/dev/null || missing+=(gettext)
+command -v caddy >/dev/null || missing+=(caddy)  # the TLS proxy of the production smoke test
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

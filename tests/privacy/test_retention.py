@@ -1,6 +1,7 @@
 """PRIV-04: per-event retention, applied by a daily task in idempotent steps; only the figures stay."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -173,10 +174,30 @@ def test_each_event_uses_its_own_periods(db):
     assert (sorted(due.sensitive), due.anonymise) == ([usual.pk], [short.pk])
 
 
-def test_the_daily_task_is_scheduled(settings):
-    schedule = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert schedule["registrations.tasks.anonymise_due_events"] == 24 * 3600
-    assert schedule["backoffice.tasks.forget_old_audit_ips"] == 24 * 3600
+@pytest.mark.parametrize(
+    ("task", "at"),
+    [
+        ("registrations.tasks.anonymise_due_events", "03:15"),
+        ("backoffice.tasks.forget_old_audit_ips", "03:45"),
+    ],
+)
+def test_the_daily_jobs_run_at_a_time_of_day_so_a_restart_never_postpones_them(
+    settings, time_machine, task, at
+):
+    schedule = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}[task]
+    berlin = ZoneInfo("Europe/Berlin")
+    hour, minute = map(int, at.split(":"))
+    ran = datetime(2027, 3, 10, hour, minute, tzinfo=berlin)
+    # Beat restarted at 14:00: with "every 24 hours from start" the next run would be tomorrow at 14:00.
+    time_machine.move_to(datetime(2027, 3, 10, 14, 0, tzinfo=berlin), tick=False)
+    due, _next = schedule.is_due(ran)
+    assert not due
+    assert schedule.remaining_estimate(ran) == datetime(2027, 3, 11, hour, minute, tzinfo=berlin) - datetime(
+        2027, 3, 10, 14, 0, tzinfo=berlin
+    )
+    # Beat was down over night and comes back at 05:00: the missed run is due at once.
+    time_machine.move_to(datetime(2027, 3, 11, 5, 0, tzinfo=berlin), tick=False)
+    assert schedule.is_due(ran)[0]
 
 
 def test_an_address_in_the_anonymous_domain_does_not_escape_anonymisation(populated):
