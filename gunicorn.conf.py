@@ -20,4 +20,7 @@ backlog = 2048
 # Logs go to standard output and error, where docker compose collects them.
 accesslog = "-"
 errorlog = "-"
+# Time, client (the proxy), request line, status, size, duration and the request id (config/logs.py). No Referer
+# or user agent: a Referer from her own pages holds her personal link.
+access_log_format = '%(t)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms [%({x-request-id}o)s]'
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()

@@ -5,6 +5,8 @@ import os
 from celery import Celery, signals
 from django.db import close_old_connections
 
+from config.logs import set_request_id
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("fachtag")
@@ -21,3 +23,14 @@ def reuse_connections_like_requests(sender=None, **kwargs):
     Tasks run eagerly inside a request (no broker) are left alone: the request looks after its connection."""
     if not getattr(sender.request, "is_eager", False):
         close_old_connections()
+
+
+@signals.task_prerun.connect
+def log_with_the_task_id(task_id=None, **kwargs):
+    """A task's log lines carry its id where a request's carry the request id (config/logs.py)."""
+    set_request_id(f"task-{task_id}")
+
+
+@signals.task_postrun.connect
+def forget_the_task_id(**kwargs):
+    set_request_id("-")
