@@ -229,6 +229,13 @@ def test_health_over_https_names_each_part(stack):
     assert json.loads(body) == {"status": "ok", "database": "ok", "redis": "ok"}
 
 
+def test_each_request_gets_the_id_caddy_made_in_the_response_and_the_access_log(stack):
+    _status, headers, _body = stack.https("GET", "/de/")
+    request_id = headers["X-Request-ID"]
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", request_id)
+    assert wait_until(lambda: any(f"[{request_id}]" in stack.log(f"web-{n}") for n in (1, 2)), timeout=10)
+
+
 def test_plain_http_is_redirected_to_https(stack):
     connection = http.client.HTTPConnection("127.0.0.1", stack.http_port, timeout=10)
     connection.request("GET", "/de/", headers={"Host": HOST})
