@@ -7,8 +7,8 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
-COPY pyproject.toml requirements.lock README.md ./
-RUN pip install -c requirements.lock -e .
+COPY requirements/runtime.txt requirements/runtime.txt
+RUN pip install --require-hashes -r requirements/runtime.txt
 # .dockerignore keeps var/ (database, mails), .env, .venv and .git out of the image.
 COPY . .
 RUN django-admin compilemessages --ignore=.venv \

@@ -8,14 +8,14 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install services messages compilemessages lint vendor-ui
+.PHONY: run test install services messages compilemessages lint vendor-ui lock audit backup
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c requirements.lock -e '.[test,dev]'
+# Exactly the pinned and hashed set (requirements/dev.txt: runtime, test and dev; the image takes runtime.txt).
+$(VENV)/.installed: requirements/dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.txt
 	touch $@
 
 install: $(VENV)/.installed
@@ -46,3 +46,18 @@ lint: install
 
 vendor-ui:
 	bash scripts/vendor-ui.sh
+
+# After changing a pin in pyproject.toml: resolve again, with hashes (versions already pinned stay unless they must move).
+LOCK := $(BIN)/uv pip compile --quiet pyproject.toml --python-version 3.11 --generate-hashes --no-strip-extras \
+	--custom-compile-command "make lock"
+lock: install
+	$(LOCK) -o requirements/runtime.txt
+	$(LOCK) --extra test --extra dev -c requirements/runtime.txt -o requirements/dev.txt
+
+# Known vulnerabilities in the pinned runtime packages (asks PyPI's advisory database).
+audit: install
+	$(BIN)/pip-audit --strict --disable-pip --no-deps -r requirements/runtime.txt
+
+# A database dump into backups/ (production: `docker compose run --rm backup`; README "Production").
+backup:
+	sh scripts/backup.sh

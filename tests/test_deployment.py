@@ -127,3 +127,27 @@ def test_sending_mail_yields_the_cpu_to_the_web_server():
     """During a sign-up rush the pages come first; the confirmations follow (bench/README.md)."""
     services = compose()["services"]
     assert services["worker"]["cpu_shares"] < services["web"].get("cpu_shares", 1024)
+
+
+def pins(text: str) -> dict[str, str]:
+    return {
+        name.lower().replace("_", "-"): version
+        for name, version in re.findall(r"^\"?([A-Za-z0-9_.-]+)(?:\[[^\]]*\])?==([^ \"\\]+)", text, re.M)
+    }
+
+
+def test_the_locked_requirements_match_pyproject_and_carry_hashes():
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    declared = pins("\n".join(line.strip() for line in pyproject.splitlines()))
+    runtime_text = (ROOT / "requirements" / "runtime.txt").read_text()
+    runtime, dev = pins(runtime_text), pins((ROOT / "requirements" / "dev.txt").read_text())
+    runtime_declared = pins(
+        "\n".join(line.strip() for line in pyproject.split("[project.optional-dependencies]")[0].splitlines())
+    )
+    assert runtime_declared and all(runtime[name] == version for name, version in runtime_declared.items())
+    assert all(dev[name] == version for name, version in declared.items())
+    assert all(dev[name] == version for name, version in runtime.items())  # the same versions in both
+    assert not {"pytest", "ruff", "playwright", "hypothesis"} & set(runtime)  # test and dev tools stay out
+    for block in re.split(r"\n(?=[A-Za-z])", runtime_text.split("\n", 2)[2]):
+        assert "--hash=sha256:" in block, block.splitlines()[0]
+    assert "--require-hashes -r requirements/runtime.txt" in (ROOT / "Dockerfile").read_text()
