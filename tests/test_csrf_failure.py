@@ -23,6 +23,7 @@ def post_with_a_stale_form(client, url, **headers):
 @pytest.mark.parametrize(
     ("language", "direction", "heading"),
     [("de", "ltr", "Dieses Formular ist abgelaufen"), ("ar", "rtl", "انتهت صلاحية هذا النموذج")],
+    ids=["de", "ar"],
 )
 def test_a_post_without_a_token_gets_the_translated_expired_form_page(event, language, direction, heading):
     client = Client(enforce_csrf_checks=True)

@@ -8,8 +8,8 @@ from fachtag.models import ChildcareGroup
 from notifications.models import OutboxMessage
 from registrations import services
 from registrations.models import Registration
-from registrations.tokens import CONFIRM_SALT, UNSUBSCRIBE_SALT, make_token
-from tests.browser_support import open_form, submit
+from registrations.tokens import CONFIRM_SALT, UNSUBSCRIBE_SALT, make_token, registration_from_token
+from tests.browser_support import axe_violations, open_form, submit
 from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory
 from tests.registrations.helpers import reload, sign_up
 
@@ -63,7 +63,8 @@ def test_she_confirms_her_address_and_stops_reminders_from_the_links_in_her_mail
 
     open_form(page, f"{live_server.url}/de/confirm/{make_token(registration, salt=CONFIRM_SALT)}/")
     submit(page, "main form button[type=submit]")
-    assert page.url == f"{live_server.url}/de/r/{make_token(registration)}/"
+    assert page.url.startswith(f"{live_server.url}/de/r/")  # her page, under a fresh manage token
+    assert registration_from_token(page.url.split("/r/")[1].strip("/")) == registration
     assert reload(registration).status == Registration.Status.CONFIRMED
 
     open_form(page, f"{live_server.url}/de/unsubscribe/{make_token(registration, salt=UNSUBSCRIBE_SALT)}/")
@@ -82,21 +83,30 @@ def test_she_asks_for_her_link_again(page, live_server):
     assert OutboxMessage.objects.filter(to=registration.email, kind="personal_link").exists()
 
 
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("de", "Dieses Formular ist abgelaufen"), ("ar", "انتهت صلاحية هذا النموذج")],
+    ids=["de", "ar"],
+)
 def test_a_form_sent_without_its_cookie_answers_the_translated_expired_page_with_a_way_back(
-    page, live_server
+    page, live_server, language, heading
 ):
-    open_form(page, f"{live_server.url}/ar/link/")
+    page.set_viewport_size({"width": 320, "height": 800})
+    open_form(page, f"{live_server.url}/{language}/link/")
     page.context.clear_cookies()  # the browser dropped the CSRF cookie while the page stayed open
     page.fill("#id_email", "amal@example.org")
     with page.expect_navigation() as navigation:
         page.click("#form button[type=submit]")
     assert navigation.value.status == 403
     page.refused_posts.clear()  # provoked on purpose
-    assert page.get_attribute("html", "lang") == "ar"
-    assert page.get_attribute("html", "dir") == "rtl"
-    assert page.locator("h1").inner_text() == "انتهت صلاحية هذا النموذج"
+    assert page.get_attribute("html", "lang") == language
+    assert page.get_attribute("html", "dir") == ("rtl" if language == "ar" else "ltr")
+    assert page.locator("h1").inner_text() == heading
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    if language == "ar":
+        assert axe_violations(page) == []
     with page.expect_navigation():
-        page.click("main a[href='/ar/link/']")  # back to the form she came from, which works again
+        page.click(f"main a[href='/{language}/link/']")  # back to the form she came from, which works again
     page.fill("#id_email", "amal@example.org")
     submit(page, "#form button[type=submit]")
-    assert page.url == f"{live_server.url}/ar/link/sent/"
+    assert page.url == f"{live_server.url}/{language}/link/sent/"
