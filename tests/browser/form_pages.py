@@ -34,7 +34,9 @@ FORM_PAGES = {
     "registrations:cancel": [
         f"{PARTICIPANT}::test_behind_her_link_she_changes_workshops_and_childcare_then_cancels_in_arabic"
     ],
-    "registrations:accept_offer": [f"{PARTICIPANT}::test_she_accepts_the_place_offered_to_her"],
+    "registrations:accept_offer": [
+        f"{PARTICIPANT}::test_she_accepts_the_place_and_the_workshop_seat_offered_to_her"
+    ],
     "registrations:confirm_email": [
         f"{PARTICIPANT}::test_she_confirms_her_address_and_stops_reminders_from_the_links_in_her_mails"
     ],

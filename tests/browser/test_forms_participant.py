@@ -7,7 +7,7 @@ from django.utils import timezone
 from fachtag.models import ChildcareGroup
 from notifications.models import OutboxMessage
 from registrations import services
-from registrations.models import Registration
+from registrations.models import Booking, Registration
 from registrations.tokens import CONFIRM_SALT, UNSUBSCRIBE_SALT, make_token, registration_from_token
 from tests.browser_support import axe_violations, open_form, submit
 from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory
@@ -44,17 +44,25 @@ def test_behind_her_link_she_changes_workshops_and_childcare_then_cancels_in_ara
     assert reload(registration).status == Registration.Status.CANCELLED
 
 
-def test_she_accepts_the_place_offered_to_her(page, live_server):
-    event = EventFactory(capacity=1)
-    leaving, waiting = sign_up(event), sign_up(event)
+def test_she_accepts_the_place_and_the_workshop_seat_offered_to_her(page, live_server):
+    event = EventFactory(capacity=2)
+    small = WorkshopFactory(slot=TimeSlotFactory(event=event), capacity=1)
+    leaving, wishing, waiting = sign_up(event, small), sign_up(event, small), sign_up(event)
     services.cancel(registration_id=leaving.pk, now=timezone.now())
-    assert reload(waiting).status == Registration.Status.OFFERED
-    her_page = f"{live_server.url}/de/r/{make_token(waiting)}/"
+    assert reload(waiting).status == Registration.Status.OFFERED  # her place at the event
+    assert wishing.bookings.get().status == Booking.Status.OFFERED  # a seat in the workshop she wished for
 
+    her_page = f"{live_server.url}/de/r/{make_token(waiting)}/"
     open_form(page, her_page)
     submit(page, "form[action$='/accept/'] button[type=submit]")
     assert page.url == her_page
     assert reload(waiting).status == Registration.Status.CONFIRMED
+
+    her_page = f"{live_server.url}/de/r/{make_token(wishing)}/"
+    open_form(page, her_page)
+    submit(page, "form[action$='/accept/']:has(input[name=booking]) button[type=submit]")
+    assert page.url == her_page
+    assert wishing.bookings.get().status == Booking.Status.CONFIRMED
 
 
 def test_she_confirms_her_address_and_stops_reminders_from_the_links_in_her_mails(page, live_server):
