@@ -323,6 +323,8 @@ SESSION_COOKIE_AGE = 10 * 3600
 # No script reads the CSRF token: every form posts it as a hidden field.
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+# A refused form (expired page, lost cookie) answers the site's own translated page, not Django's bare English one.
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SECURE = HTTPS
 LANGUAGE_COOKIE_HTTPONLY = True

@@ -22,3 +22,46 @@ def axe_violations(page) -> list[str]:
         f"{violation['id']}: {[node['target'] for node in violation['nodes']]}"
         for violation in response["violations"]
     ]
+
+
+def log_in(page, live_server, user) -> None:
+    """Sign `user` in in the page's browser context: a session made by Django's test client, as a cookie."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies["sessionid"]
+    page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
+
+
+def open_form(page, url: str):
+    """Open a page with a form; it must answer 200 with the headers the site really sends (the production
+    Content-Security-Policy and Referrer-Policy: same-origin, which keeps the Origin header on our posts)."""
+    from config.middleware import ContentSecurityPolicyMiddleware
+
+    response = page.goto(url)
+    assert response.status == 200, f"{url}: {response.status}"
+    assert response.header_value("content-security-policy") == ContentSecurityPolicyMiddleware.POLICY, url
+    assert response.header_value("referrer-policy") == "same-origin", url
+    return response
+
+
+def submit(page, button):
+    """Click a submit button (selector or locator) and wait for the page she lands on. The form's POST must
+    carry this site's Origin, as a browser sends it, and must not be refused (403): returns the landing
+    page's response."""
+    from urllib.parse import urlsplit
+
+    own = "{0.scheme}://{0.netloc}".format(urlsplit(page.url))
+    locator = page.locator(button) if isinstance(button, str) else button
+    with page.expect_navigation() as navigation:
+        locator.click()
+    landed = navigation.value
+    post = landed.request
+    while post.redirected_from is not None:
+        post = post.redirected_from
+    assert post.method == "POST", post.url
+    assert post.response().status != 403, f"POST {post.url} was refused (403): {page.content()[:500]}"
+    assert post.header_value("origin") == own, f"POST {post.url} sent Origin {post.header_value('origin')}"
+    assert landed.status != 403, landed.url
+    return landed

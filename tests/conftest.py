@@ -63,5 +63,17 @@ def page(browser, live_server):
         "console",
         lambda message: "Content Security Policy" in message.text and page.csp_errors.append(message.text),
     )
+    # A form refused by the CSRF check (403) fails every browser test, whatever it asserts itself; a test
+    # that provokes one on purpose empties the list.
+    page.refused_posts = []
+    page.on(
+        "response",
+        lambda response: (
+            response.request.method == "POST"
+            and response.status == 403
+            and page.refused_posts.append(response.url)
+        ),
+    )
     yield page
     context.close()
+    assert page.refused_posts == [], "a form's POST was refused (403) in the browser"

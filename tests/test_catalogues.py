@@ -19,6 +19,7 @@ PARTICIPANT_FACING = (
     "templates/fachtag/",
     "templates/emails/",
     "templates/base.html",
+    "templates/403_csrf.html",
     "templates/404.html",
     "templates/429.html",
     "templates/500.html",

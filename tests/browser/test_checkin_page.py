@@ -1,11 +1,10 @@
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
 
 from backoffice.models import EventRole
 from registrations.models import Registration
 from registrations.tokens import CHECKIN_SALT, make_token
-from tests.browser_support import axe_violations
+from tests.browser_support import axe_violations, log_in
 from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory
 from tests.registrations.helpers import sign_up
 
@@ -35,11 +34,7 @@ def door_staff_page(page, live_server, settings):
     WorkshopFactory(slot=slot, title_de="Anerkennung von Abschlüssen", room="Raum 101")
     user = get_user_model().objects.create_user(email="door@example.org", password="x" * 12)
     EventRole.objects.create(user=user, event=event, role=EventRole.Role.CHECKIN)
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
+    log_in(page, live_server, user)
     page.checkin_url = f"{live_server.url}/staff/events/{event.slug}/checkin/"
     return page, event
 

@@ -1,21 +1,13 @@
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
 
 from fachtag.models import Event, TimeSlot
 from mediators import services
 from mediators.models import MediatorProfile
-from tests.browser_support import axe_violations
+from tests.browser_support import axe_violations, log_in
 from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory, berlin
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies["sessionid"]
-    page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
 
 
 @pytest.mark.parametrize("language", ["de", "ar"])

@@ -2,7 +2,7 @@ import pytest
 
 from fachtag.models import ChildcareGroup
 from registrations.models import Registration
-from tests.browser_support import axe_violations
+from tests.browser_support import axe_violations, open_form, submit
 from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,15 +33,15 @@ def test_sign_up_form_empty_and_with_errors_has_no_wcag_violations(page, live_se
 
 @pytest.mark.parametrize("language", ["de", "ar"])
 def test_a_person_signs_up_in_the_browser_and_sees_her_booking(page, live_server, event, language):
-    page.goto(f"{live_server.url}/{language}/events/fachtag-test/signup/")
+    open_form(page, f"{live_server.url}/{language}/events/fachtag-test/signup/")
     page.fill("#id_name", "أمل حداد")
     page.fill("#id_email", f"amal-{language}@example.org")
     page.check("label:has-text('Anerkennung')")
     page.fill("#id_child_ages", "2, 5")
     page.select_option("#id_interpreting_language", "ar")
     page.check("#id_privacy_consent")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/done/")
+    submit(page, "#form button[type=submit]")
+    assert page.url.endswith("/done/")
     assert axe_violations(page) == []
     assert "Anerkennung" in page.content()
     registration = Registration.objects.get()
