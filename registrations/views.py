@@ -317,6 +317,11 @@ def accept_offer(request, registration, token):
                 _("You have accepted the place: your place is confirmed. We have sent you an e-mail."),
             )
     except RegistrationError as exc:
+        offered = booking if booking is not None else registration
+        offered.refresh_from_db(fields=["status"])
+        if offered.status == "confirmed":  # sent twice (a second tap): she has it, nothing went wrong
+            messages.info(request, _("You have accepted this offer already. Nothing more to do."))
+            return redirect("registrations:manage", token=token)
         return render(
             request, "registrations/problem.html", {"message": exc.message, "token": token}, status=409
         )

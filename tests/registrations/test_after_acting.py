@@ -151,6 +151,9 @@ def test_the_offer_page_changes_nothing_and_its_button_takes_the_place(client, o
         "لقد قبلتم المكان: تم تأكيد مكانكم. أرسلنا إليكم رسالة بالبريد الإلكتروني."
     ]
     assert reload(offered).status == Registration.Status.CONFIRMED
+    # Sent twice (a second tap on a slow phone): she is told she has it, no error.
+    response = client.post(f"/ar/r/{token}/accept/", follow=True)
+    assert status_messages(response) == ["لقد قبلتم هذا العرض بالفعل. لا حاجة لفعل أي شيء آخر."]
     # Opened again later: she is told she has it, no error.
     response = client.get(f"/de/r/{token}/offer/")
     assert response.status_code == 200 and "Dieser Platz gehört schon Ihnen" in response.content.decode()
