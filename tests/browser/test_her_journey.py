@@ -14,6 +14,7 @@ from fachtag.models import ChildcareGroup
 from notifications.models import OutboxMessage
 from notifications.rendering import render
 from registrations.models import Booking, Registration
+from tests.browser_support import axe_violations
 from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory
 from tests.registrations.helpers import sign_up
 
@@ -141,6 +142,7 @@ def test_her_journey_on_a_phone(phone, live_server, programme, language):
     assert f'href="{link}"' in mail.html
     page.goto(link)
     assert page.locator("button[type=submit]").count() == 1
+    assert axe_violations(page) == []  # the offer page is new with this test
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r".*/r/[^/]+/$"))
     lands_with_message(
