@@ -7,6 +7,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in mails and calendar invites point at the server `make run` starts, unless SITE_URL is set.
+ifeq ($(strip $(SITE_URL)),)
+SITE_URL := http://$(HOST):$(PORT)
+endif
 
 .PHONY: run test install services messages compilemessages lint vendor-ui lock audit backup
 
@@ -28,7 +32,7 @@ run: compilemessages
 	DEBUG=true $(BIN)/python manage.py migrate --no-input
 	DEBUG=true $(BIN)/python manage.py load_demo
 	DEBUG=true $(BIN)/python manage.py load_demo_mediators
-	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=true SITE_URL='$(SITE_URL)' $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The whole suite on a throwaway PostgreSQL and Redis (and headless Chromium), installed when missing;
 # two pytest workers, one per core (each with its own test database and Redis).

@@ -57,6 +57,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Absolute links in e-mails and calendar invites: tasks have no request to build them from.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The name account mails (allauth) and authenticator apps show for this site.
+SITE_NAME = "Fachtag"
 
 INSTALLED_APPS = [
     "modeltranslation",  # must come before django.contrib.admin

@@ -1,4 +1,8 @@
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from accounts.signals import login_locked
@@ -6,7 +10,14 @@ from registrations import services
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """allauth, plus: a verified address takes over the guest registrations made with it."""
+    """allauth, plus: a verified address takes over the guest registrations made with it, and its mails name
+    the site as the settings do (SITE_NAME at SITE_URL), whatever the Site row says."""
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        super().send_mail(template_prefix, email, {**context, "current_site": configured_site()})
+
+    def format_email_subject(self, subject: str) -> str:
+        return f"[{settings.SITE_NAME}] {subject}"
 
     def confirm_email(self, request, email_address) -> bool:
         confirmed = super().confirm_email(request, email_address)
@@ -21,3 +32,18 @@ class AccountAdapter(DefaultAccountAdapter):
         except ValidationError:
             login_locked(request, credentials)
             raise
+
+
+@dataclass(frozen=True)
+class ConfiguredSite:
+    """What allauth's mail templates read of a Site (name, domain), from the settings."""
+
+    name: str
+    domain: str
+
+    def __str__(self) -> str:
+        return self.domain
+
+
+def configured_site() -> ConfiguredSite:
+    return ConfiguredSite(name=settings.SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc)

@@ -32,6 +32,7 @@ REGISTRATION_WHERE = "WHERE uuid = %s"
 # Her pages behind her link (registrations/urls.py: all of them r/<token>/…).
 PERSONAL_PAGES = (
     "manage",
+    "offer",
     "accept_offer",
     "qr",
     "calendar",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("r/<str:token>/fachtag.ics", views.calendar_file, name="calendar"),
     path("r/<str:token>/qr.svg", views.qr_code, name="qr"),
     path("r/<str:token>/my-data.json", privacy_views.download_data, name="download_data"),
+    path("r/<str:token>/offer/", views.offer, name="offer"),
     path("r/<str:token>/accept/", views.accept_offer, name="accept_offer"),
     path("r/<str:token>/cancel/", views.cancel, name="cancel"),
     path("r/<str:token>/workshops/", views.change_workshops, name="change_workshops"),

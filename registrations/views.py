@@ -5,6 +5,7 @@ import uuid
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError, close_old_connections
 from django.http import Http404, HttpResponse
@@ -91,7 +92,8 @@ def _shared_signup_page(request, event):
             language=get_language(),
             initial={"started": markers["started"], "submission_key": markers["submission_key"]},
         )
-        context = {"event": event, "form": form, "csrf_token": markers["csrf_token"]}
+        # No messages: the page is shared by every visitor, and a message is one visitor's own.
+        context = {"event": event, "form": form, "csrf_token": markers["csrf_token"], "messages": ()}
         return render_to_string("registrations/signup.html", context, request)
 
     return shared_page(
@@ -234,6 +236,7 @@ def _manage_page(request, registration, token, *, just_registered=False):
         request,
         "registrations/manage.html",
         {
+            "offers": [b for b in bookings if b.status == "offered"],  # shown at the top, with the button
             "registration": registration,
             "event": registration.event,
             "slots": slots,
@@ -260,19 +263,65 @@ def qr_code(request, registration, token):
     return HttpResponse(qr.qr_svg(registration), content_type="image/svg+xml")
 
 
+@private_link
+def offer(request, registration, token):
+    """The page her offer mail's button opens: what is free for her, until when, and one button that takes it
+    (a POST to accept_offer; opening the link changes nothing, so a mail scanner cannot accept for her).
+    `?booking=<id>` names a workshop seat offered to her, otherwise it is her event place. An offer that
+    lapsed or was taken already gets a page that says so."""
+    booking = _her_booking(registration, request.GET.get("booking"))
+    offered = booking if booking is not None else registration
+    context = {
+        "registration": registration,
+        "booking": booking,
+        "token": token,
+        "links": personal_links(token),
+    }
+    if offered.status == "offered" and offered.offer_expires_at > timezone.now():
+        return render(request, "registrations/offer.html", {**context, "deadline": offered.offer_expires_at})
+    taken = offered.status == "confirmed"
+    return render(
+        request, "registrations/offer_closed.html", {**context, "taken": taken}, status=200 if taken else 410
+    )
+
+
+def _her_booking(registration, booking_id: str | None):
+    """Her booking named in a link or form (None when none is named); another's or a made-up one is a 404."""
+    if not booking_id:
+        return None
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    booking = (
+        registration.bookings.select_related("workshop", "slot").filter(pk=booking_id).first()
+        if booking_id.isdecimal()
+        else None
+    )
+    if booking is None:
+        raise Http404
+    return booking
+
+
 @require_POST
 @private_link
 def accept_offer(request, registration, token):
-    booking_id = request.POST.get("booking")
+    booking = _her_booking(registration, request.POST.get("booking"))
     try:
-        if booking_id:
-            booking = registration.bookings.filter(pk=booking_id if booking_id.isdecimal() else 0).first()
-            if booking is None:
-                raise Http404
+        if booking is not None:
             services.accept_workshop_offer(booking_id=booking.pk, now=timezone.now())
+            messages.success(
+                request, _("You have taken the seat in the workshop. We have sent you an e-mail.")
+            )
         else:
             services.accept_offer(registration_id=registration.pk, now=timezone.now())
+            messages.success(
+                request,
+                _("You have accepted the place: your place is confirmed. We have sent you an e-mail."),
+            )
     except RegistrationError as exc:
+        offered = booking if booking is not None else registration
+        offered.refresh_from_db(fields=["status"])
+        if offered.status == "confirmed":  # sent twice (a second tap): she has it, nothing went wrong
+            messages.info(request, _("You have accepted this offer already. Nothing more to do."))
+            return redirect("registrations:manage", token=token)
         return render(
             request, "registrations/problem.html", {"message": exc.message, "token": token}, status=409
         )
@@ -283,6 +332,7 @@ def accept_offer(request, registration, token):
 def cancel(request, registration, token):
     if request.method == "POST":
         services.cancel(registration_id=registration.pk, now=timezone.now())
+        messages.success(request, _("You have cancelled your registration. We have sent you an e-mail."))
         return redirect("registrations:manage", token=token)
     return render(request, "registrations/cancel.html", {"registration": registration, "token": token})
 
@@ -292,6 +342,7 @@ def confirm_email(request, registration, token):
     """GET shows a button, POST confirms: mail scanners that open links change nothing."""
     if request.method == "POST":
         services.confirm_email(registration_id=registration.pk, now=timezone.now())
+        messages.success(request, _("Thank you: your e-mail address is confirmed."))
         return redirect("registrations:manage", token=make_token(registration))
     return render(request, "registrations/confirm_email.html", {"registration": registration})
 
@@ -318,22 +369,32 @@ def change_workshops(request, registration, token):
         request.POST if request.method == "POST" else None, slots=event.slots.all(), current=current
     )
     if request.method == "POST" and form.is_valid():
+        changes = form.changes()
         try:
-            services.change_workshops(
-                registration_id=registration.pk, changes=form.changes(), now=timezone.now()
-            )
+            services.change_workshops(registration_id=registration.pk, changes=changes, now=timezone.now())
         except WorkshopFull as exc:
             form.add_error(f"slot_{exc.slot_id}", exc.message)
             form.mark_full(exc.workshop_id)
         except RegistrationError as exc:
             form.add_error(None, exc.message)
         else:
+            if changes:
+                messages.success(request, _workshops_saved(changes))
+            else:
+                messages.info(request, _("You have not changed anything."))
             return redirect("registrations:manage", token=token)
     return render(
         request,
         "registrations/change_workshops.html",
         {"form": form, "registration": registration, "token": token},
     )
+
+
+def _workshops_saved(changes: dict) -> str:
+    """What she reads after saving the workshop form: what she did, in her words."""
+    if all(workshop_id is None for workshop_id, _waitlist in changes.values()):
+        return _("You have cancelled the workshop. We have sent you an e-mail.")
+    return _("Your workshop choice is saved. We have sent you an e-mail.")
 
 
 @private_link
@@ -358,6 +419,7 @@ def change_childcare(request, registration, token):
         except RegistrationError as exc:
             form.add_error("child_ages", exc.message)
         else:
+            messages.success(request, _("Your childcare request is saved. We have sent you an e-mail."))
             return redirect("registrations:manage", token=token)
     return render(
         request, "registrations/childcare.html", {"form": form, "registration": registration, "token": token}
@@ -380,9 +442,10 @@ def unsubscribe(request, token: str):
 
 class ResendLinkForm(forms.Form):
     email = forms.EmailField(
-        label=_("E-mail address"),
+        # Lazy: the class is made once, at import; the texts must follow each request's language.
+        label=gettext_lazy("E-mail address"),
         max_length=254,
-        error_messages={"invalid": _("Enter an e-mail address like name@example.de.")},
+        error_messages={"invalid": gettext_lazy("Enter an e-mail address like name@example.de.")},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 

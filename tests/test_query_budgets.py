@@ -470,7 +470,11 @@ PAGES: dict[str, Page] = {
     "registrations:manage offered": Page(
         7, _url("registrations:manage", token=lambda w: make_token(w.sample["offered"]))
     ),
-    # The button in her offer mail and on her page (POST only): she takes the place.
+    # The page her offer mail's button opens: one button that takes the place (a GET changes nothing).
+    "registrations:offer": Page(
+        4, _url("registrations:offer", token=lambda w: make_token(w.sample["offered"]))
+    ),
+    # The button on the offer page and on her page (POST only): she takes the place.
     "registrations:accept_offer": Page(
         28,
         _url("registrations:accept_offer", token=lambda w: make_token(w.sample["offered"])),

@@ -3,8 +3,10 @@
 The context is computed here, in her language, so the outbox row holds everything the mail needs.
 """
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.translation import ngettext
 
 from notifications import outbox
 from registrations import calendar
@@ -25,7 +27,8 @@ def registration_message(
     known = dict(known or {})
     if "bookings" not in known:  # read once, for the message and for its calendar invite
         known["bookings"] = _active_bookings(registration)
-    with translation.override(registration.language):
+    # Her language, and the event's time zone for every date and time (a worker's zone may be another).
+    with translation.override(registration.language), timezone.override(settings.TIME_ZONE):
         context = message_context(registration, kind, known=known)
         if kind in calendar.INVITE_KINDS:
             invite = (
@@ -53,8 +56,9 @@ def registration_message(
 
 def message_context(registration: Registration, kind: str, *, known: dict | None = None) -> dict:
     """What the message says. `known` may hold what the caller has just written, so it is not read
-    back: "bookings" (her active bookings with workshop and slot, in slot order), "children" (how many),
-    "texts" (the event's MessageText rows by kind)."""
+    back: "bookings" (her active bookings with workshop and slot, in slot order), "child_ages" (her
+    children's ages), "texts" (the event's MessageText rows by kind), "offered_booking_id" (the workshop
+    seat a workshop_offer_made is about)."""
     known = known or {}
     event = registration.event
     local = timezone.localtime
@@ -79,21 +83,61 @@ def message_context(registration: Registration, kind: str, *, known: dict | None
             }
             for b in bookings
         ],
-        "children": known["children"] if "children" in known else registration.children.count(),
         "event_text": _event_text(event, kind, known.get("texts")),
+        **_her_requests(registration, known),
     }
-    deadline = registration.offer_expires_at
+    offered = _offered_booking(bookings, kind, known)
+    deadline = offered.offer_expires_at if offered else registration.offer_expires_at
     if deadline:
-        context["offer_deadline"] = (
-            formats.date_format(local(deadline), "DATE_FORMAT") + f", {local(deadline):%H:%M}"
-        )
+        context["offer_deadline"] = _date_and_time(local(deadline))
+        context["offer_path"] = reverse("registrations:offer", kwargs={"token": make_token(registration)})
+        if offered:
+            context["offer_path"] += f"?booking={offered.pk}"
+            context["offer_workshop"] = offered.workshop.title
     if registration.status == Registration.Status.PENDING:
         by = local(registration.confirm_email_by)
-        context["confirm_by"] = formats.date_format(by, "DATE_FORMAT") + f", {by:%H:%M}"
+        context["confirm_by"] = _date_and_time(by)
         context["confirm_path"] = reverse(
             "registrations:confirm_email", kwargs={"token": make_token(registration, salt=CONFIRM_SALT)}
         )
     return context
+
+
+def _date_and_time(moment) -> str:
+    return formats.date_format(moment, "DATE_FORMAT") + f", {moment:%H:%M}"
+
+
+def _her_requests(registration: Registration, known: dict) -> dict:
+    """What she asked for, restated in her confirmation: her children's ages (in her language's plural
+    forms), the interpreting language by name, and whether she told us accessibility needs (never what)."""
+    ages = known["child_ages"] if "child_ages" in known else [c.age for c in registration.children.all()]
+    if registration.interpreting_language == "other":
+        interpreting = registration.interpreting_other
+    else:
+        interpreting = (
+            str(registration.get_interpreting_language_display())
+            if registration.interpreting_language
+            else ""
+        )
+    return {
+        "children": len(ages),
+        "child_ages": ", ".join(
+            ngettext("%(age)d year", "%(age)d years", age) % {"age": age} for age in ages
+        ),
+        "interpreting": interpreting,
+        "accessibility_received": bool(registration.accessibility_needs),
+    }
+
+
+def _offered_booking(bookings: list[Booking], kind: str, known: dict) -> Booking | None:
+    """The workshop seat a workshop offer is about (the one offered last, when the caller does not say)."""
+    if kind != "workshop_offer_made":
+        return None
+    offered = [b for b in bookings if b.status == Booking.Status.OFFERED]
+    named = [b for b in offered if b.pk == known.get("offered_booking_id")]
+    if named:
+        return named[0]
+    return max(offered, key=lambda b: (b.offer_expires_at, b.pk)) if offered else None
 
 
 def _active_bookings(registration: Registration) -> list[Booking]:

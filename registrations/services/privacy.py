@@ -131,14 +131,32 @@ def _registration_batches(event_id: int):
 
 
 def delete_sensitive_details(*, registration_ids: list[int]) -> None:
-    """Accessibility needs, childcare and interpreting notes are emptied; each child's age becomes the
-    lower bound of her childcare group, so the places per age group still add up. The consent record
+    """Accessibility needs, childcare and interpreting notes are emptied, and what the copies of her
+    messages restate of them; each child's age becomes the lower bound of her childcare group, so the
+    places per age group still add up. The consent record
     (its date) is kept as evidence until the registration is anonymised. Idempotent."""
     Registration.objects.filter(pk__in=registration_ids).update(
         accessibility_needs="", childcare_notes="", interpreting_other=""
     )
+    _delete_sensitive_from_messages(registration_ids)
     group_floor = ChildcareGroup.objects.filter(pk=OuterRef("group_id")).values("min_age")[:1]
     Child.objects.filter(registration_id__in=registration_ids).update(age=Subquery(group_floor))
+
+
+# What her confirmation restates of her requests (notify.message_context): the outbox's copies of her
+# messages lose it with the sensitive details themselves.
+SENSITIVE_MESSAGE_CONTEXT = ["child_ages", "interpreting", "accessibility_received"]
+
+
+def _delete_sensitive_from_messages(registration_ids: list[int]) -> None:
+    uuids = Registration.objects.filter(pk__in=registration_ids).values_list("uuid", flat=True)
+    copies = OutboxMessage.objects.filter(
+        _message_keys([uuid.hex for uuid in uuids]), context__has_any_keys=SENSITIVE_MESSAGE_CONTEXT
+    )
+    for message in copies:
+        for key in SENSITIVE_MESSAGE_CONTEXT:
+            message.context.pop(key, None)
+        message.save(update_fields=["context"])
 
 
 def anonymise_registrations(*, registration_ids: list[int], now: datetime) -> int:

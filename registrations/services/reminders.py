@@ -68,7 +68,7 @@ def _remind(event: Event, days: int, now: datetime) -> int:
 def _reminder_message(registration: Registration, days: int, texts: dict) -> OutboxMessage:
     known = {  # prefetched: no queries per reminder
         "bookings": list(registration.bookings.all()),
-        "children": len(registration.children.all()),
+        "child_ages": [child.age for child in registration.children.all()],
         "texts": texts,
     }
     with translation.override(registration.language):

@@ -295,7 +295,7 @@ def _write(registration, chosen: list, applicant: Applicant, decided: _Places, t
     )
     known = {
         "bookings": in_slot_order,
-        "children": len(applicant.child_ages),
+        "child_ages": list(applicant.child_ages),
         "texts": texts,
         "invite": invite,
     }

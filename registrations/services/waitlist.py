@@ -104,7 +104,9 @@ def promote_workshop(workshop: Workshop, *, event: Event, now: datetime) -> None
                 booking, Booking.Status.OFFERED, offer_expires_at=places.offer_deadline(event, now)
             )
             entry = log(booking.registration, Action.OFFERED, booking=booking, workshop=workshop.pk)
-            notify.registration_message(booking.registration, "workshop_offer_made", entry)
+            notify.registration_message(
+                booking.registration, "workshop_offer_made", entry, known={"offered_booking_id": booking.pk}
+            )
 
 
 def seat_booking(booking: Booking, *, workshop: Workshop, event: Event, now: datetime) -> None:

@@ -42,3 +42,34 @@ def test_demo_organiser_can_log_in_with_the_printed_password(client, capsys):
     password = line.rsplit(" / ", 1)[1]
     assert client.login(email="organisation@example.org", password=password)
     assert client.get("/admin/fachtag/event/").status_code == 200
+
+
+def test_the_demo_fachtag_takes_the_children_its_page_promises_childcare_for():
+    from registrations.models import Registration
+    from tests.registrations.helpers import sign_up
+
+    call_command("load_demo")
+    fachtag = Event.objects.get(kind=Event.Kind.FACHTAG)
+    assert fachtag.has_childcare
+    groups = list(fachtag.childcare_groups.all())
+    ages = {age for group in groups for age in range(group.min_age, group.max_age + 1)}
+    assert ages == set(range(13)), "every child up to 12 has an age group, and only one"
+    assert sum(group.max_age - group.min_age + 1 for group in groups) == 13
+    registration = sign_up(fachtag, child_ages=[1, 4, 9], language="de")
+    assert registration.status == Registration.Status.CONFIRMED
+    assert sorted(registration.children.values_list("age", flat=True)) == [1, 4, 9]
+    call_command("load_demo")
+    assert fachtag.childcare_groups.count() == len(groups)
+
+
+def test_every_demo_mediator_login_is_printed_and_works(client, capsys):
+    from mediators.management.commands.load_demo_mediators import DEMO
+
+    call_command("load_demo")
+    capsys.readouterr()
+    call_command("load_demo_mediators")
+    out = capsys.readouterr().out
+    for email, *_rest in DEMO:
+        line = next(line for line in out.splitlines() if email in line)
+        assert client.login(email=email, password=line.rsplit(" / ", 1)[1])
+        client.logout()

@@ -9,9 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from fachtag import demo
-from fachtag.models import Event, TimeSlot, Workshop
+from fachtag.models import ChildcareGroup, Event, TimeSlot, Workshop
 
 ORGANISER_EMAIL = "organisation@example.org"
+# The demo offers childcare, so it has the age groups that take children (an event without groups refuses
+# every child's age): (from age, to age, places).
+CHILDCARE_GROUPS = [(0, 2, 8), (3, 5, 12), (6, 12, 15)]
 
 
 class Command(BaseCommand):
@@ -57,6 +60,10 @@ class Command(BaseCommand):
                 "retention_days": 90,
             },
         )
+        for min_age, max_age, capacity in CHILDCARE_GROUPS:
+            ChildcareGroup.objects.update_or_create(
+                event=event, min_age=min_age, defaults={"max_age": max_age, "capacity": capacity}
+            )
         for kind, start, end, titles, items in demo.FACHTAG_SLOTS:
             slot, _ = TimeSlot.objects.update_or_create(
                 event=event,

@@ -39,6 +39,6 @@ class Command(BaseCommand):
             if not event.min_sessions_for_certificate:
                 Event.objects.filter(pk=event.pk).update(min_sessions_for_certificate=5)
             services.enrol(event_id=event.pk)
-        self.stdout.write(
-            f"Mediator logins (/de/accounts/login/, then /de/my/trainings/): {DEMO[0][0]} … / {password}"
-        )
+        self.stdout.write("Mediator logins (/de/accounts/login/, then /de/my/trainings/):")
+        for email, *_rest in DEMO:
+            self.stdout.write(f"  {email} / {password}")
