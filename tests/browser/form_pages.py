@@ -35,7 +35,8 @@ FORM_PAGES = {
         f"{PARTICIPANT}::test_behind_her_link_she_changes_workshops_and_childcare_then_cancels_in_arabic"
     ],
     "registrations:accept_offer": [
-        f"{PARTICIPANT}::test_she_accepts_the_place_and_the_workshop_seat_offered_to_her"
+        f"{PARTICIPANT}::test_she_accepts_the_place_and_the_workshop_seat_offered_to_her",
+        "tests/browser/test_her_journey.py::test_her_journey_on_a_phone",
     ],
     "registrations:confirm_email": [
         f"{PARTICIPANT}::test_she_confirms_her_address_and_stops_reminders_from_the_links_in_her_mails"
@@ -118,6 +119,7 @@ NO_FORM = {
     "pages:imprint": "legal text",
     "registrations:manage": "her page; its accept-offer buttons post to registrations:accept_offer",
     "registrations:done": "her page after signing up; forms as on registrations:manage",
+    "registrations:offer": "the offer mail's page; its one button posts to registrations:accept_offer",
     "registrations:calendar": "download (.ics)",
     "registrations:qr": "image (SVG)",
     "registrations:download_data": "download (JSON)",
