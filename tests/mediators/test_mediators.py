@@ -155,6 +155,48 @@ def test_the_feed_shows_her_sessions_and_a_renewed_token_kills_the_old_url(clien
     assert client.get(f"/de/feed/{profile.feed_token}.ics").status_code == 200
 
 
+def test_the_feed_is_named_hints_its_refresh_and_answers_a_conditional_get_with_304(
+    client, series, time_machine
+):
+    profile = mediator()
+    services.enrol(event_id=series.pk)
+    url = f"/de/feed/{profile.feed_token}.ics"
+    first = client.get(url)
+    calendar = Calendar.from_ical(first.content)
+    assert str(calendar["X-WR-CALNAME"]) == str(calendar["NAME"]) == "سلسلة التدريب"  # in her language
+    assert b"REFRESH-INTERVAL;VALUE=DURATION:PT6H\r\n" in first.content
+    assert b"X-PUBLISHED-TTL:PT6H\r\n" in first.content
+    assert first["Cache-Control"] == "private"
+    assert first["ETag"] and first["Last-Modified"]
+
+    time_machine.move_to(timezone.now() + timedelta(hours=3))  # no change, only time passes
+    second = client.get(url)
+    assert second.content == first.content and second["ETag"] == first["ETag"]
+    assert client.get(url, headers={"If-None-Match": first["ETag"]}).status_code == 304
+    assert client.get(url, headers={"If-Modified-Since": first["Last-Modified"]}).status_code == 304
+
+    time_machine.move_to(timezone.now() + timedelta(hours=1))
+    session = Workshop.objects.filter(slot__event=series).order_by("slot__starts_at").first()
+    Workshop.objects.filter(pk=session.pk).update(room="Raum 9")
+    services.session_changed(session_id=session.pk)
+    changed = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
+    assert b"Raum 9" in changed.content
+    assert client.get(url, headers={"If-Modified-Since": first["Last-Modified"]}).status_code == 200
+
+
+def test_the_subscribe_link_uses_https_where_the_site_does(client, series, settings):
+    profile = mediator()
+    client.force_login(profile.user)
+    assert (
+        f"webcal://127.0.0.1:8000/de/feed/{profile.feed_token}.ics"
+        in client.get("/de/my/trainings/").content.decode()
+    )
+    settings.SITE_URL = "https://fachtag.example.org"
+    page = client.get("/de/my/trainings/").content.decode()
+    assert f"https://fachtag.example.org/de/feed/{profile.feed_token}.ics" in page and "webcal:" not in page
+
+
 def test_replies_are_saved_and_organisers_see_them(client, series):
     profile = mediator(first_name="Samira", last_name="Nouri")
     services.enrol(event_id=series.pk)
