@@ -255,3 +255,33 @@ def test_changing_the_events_date_in_the_admin_sends_each_confirmed_person_one_u
         entry = OutboxMessage.objects.get(to=person.email, kind="event_changed").context["calendar"]["entry"]
         assert entry["start"] == reload(event).starts_at.isoformat() and entry["sequence"] == 1
         assert (f"{start}–" in entry["description"]) == (person in seated)
+
+
+def test_a_new_venue_for_a_training_series_updates_each_session_in_every_mediators_calendar(client):
+    from mediators import services as mediator_services
+    from mediators.models import MediatorProfile
+
+    series = EventFactory(kind="training", title_de="Fortbildungsreihe")
+    sessions = [
+        WorkshopFactory(slot=TimeSlotFactory(event=series, starts_at=series.starts_at + timedelta(hours=h)))
+        for h in (1, 3)
+    ]
+    user = get_user_model().objects.create_user(email="samira@example.org", password="a-long-password-1")
+    MediatorProfile.objects.create(user=user, language="fa")
+    mediator_services.enrol(event_id=series.pk)
+    settle_deferred_checks()
+    admin = get_user_model().objects.create_superuser(email="admin@example.org", password="x" * 12)
+    client.force_login(admin)
+    url = f"/admin/fachtag/event/{series.pk}/change/"
+    data = admin_form(client, url)
+    data["venue_name"] = "Volkshochschule"
+    response = client.post(url, data)
+    assert response.status_code == 302, re.findall(r"errorlist[^>]*>(.{0,200})", response.content.decode())
+    changed = OutboxMessage.objects.filter(to=user.email, kind="training_session_changed")
+    assert changed.count() == len(sessions)
+    for message in changed:
+        assert message.language == "fa"
+        assert message.context["calendar"]["entry"]["location"].endswith(
+            "Volkshochschule, Martin-Luther-Ring 4–6, 04109 Leipzig"
+        )
+        assert message.context["calendar"]["entry"]["sequence"] == 1
