@@ -128,9 +128,11 @@ def publish(entries: list[dict], *, name: str = "") -> bytes:
 
 
 def cn(name: str) -> str:
-    """A name for a CN parameter: a `"` cannot stand inside a quoted parameter, and its RFC 6868 escape
-    (^') is shown literally by most clients, so it becomes ' ; line breaks become spaces."""
-    return " ".join(name.replace('"', "'").replace("^", "'").split())
+    """A name for a CN parameter, shown as written by every reader: a `"` cannot stand inside a quoted
+    parameter and its RFC 6868 escape (^') is shown literally by most clients, so `"` and `^` become ';
+    a backslash before the parameter's end is taken for an escape by parsers, so it becomes /; line
+    breaks become spaces."""
+    return " ".join(name.replace('"', "'").replace("^", "'").replace("\\", "/").split())
 
 
 def _organiser() -> vCalAddress:

@@ -53,6 +53,7 @@ def body_invite(mail) -> tuple[str, bytes] | None:
 def read_invite(content: bytes, method: str):
     """The one VEVENT of an iTIP message, read by icalendar and by vobject, which must agree."""
     calendar = Calendar.from_ical(content)
+    assert calendar.to_ical() == content  # stable serialisation: nothing read differently than written
     assert str(calendar["METHOD"]) == method
     events = calendar.walk("VEVENT")
     assert len(events) == 1, "exactly one VEVENT (one UID) per iTIP message"

@@ -6,9 +6,13 @@ from email import policy
 from email.utils import parseaddr
 
 import pytest
+import vobject
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 
+from notifications import calendar as ics
 from notifications.models import OutboxMessage
 from notifications.rendering import render
 from registrations import services
@@ -204,3 +208,54 @@ def test_manage_page_offers_the_same_entries_as_a_plain_ics(client, event, slot)
     (day,) = calendar.walk("VEVENT")
     assert "ORGANIZER" not in day
     assert client.get(f"/de/r/{make_token(registration)}/fachtag.ics").content == response.content
+
+
+PIECES = [*',;\\:\n"^ ', "ورشة عمل، المبنى ٣", "Семінар; кімната 3", "کارگاه", "🎓", "e\u0301"]
+TEXT = (
+    st.lists(
+        st.one_of(
+            st.sampled_from(PIECES), st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=40)
+        ),
+        min_size=1,
+        max_size=40,
+    )
+    .map("".join)
+    .filter(lambda text: text.strip())
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(summary=TEXT, description=TEXT, location=TEXT, name=TEXT)
+def test_any_text_survives_an_invite_in_both_parsers_folded_at_75_octets(
+    summary, description, location, name
+):
+    entry = {
+        "uid": "fachtag-x-day@127.0.0.1",
+        "sequence": 3,
+        "start": "2099-03-28T09:00:00+02:00",
+        "end": "2099-03-28T17:00:00+02:00",
+        "summary": summary,
+        "description": description,
+        "location": location,
+    }
+    content = ics.invite(entry, method="REQUEST", attendee=("amal@example.org", name))
+    lines = content.split(b"\r\n")
+    assert lines[-1] == b"" and all(b"\n" not in line and b"\r" not in line for line in lines)
+    for line in lines:
+        assert len(line) <= 75
+        line.decode("utf-8")  # no code point split across a fold
+    calendar = Calendar.from_ical(content)
+    assert calendar.to_ical() == content  # stable serialisation
+    (event,) = calendar.walk("VEVENT")
+    assert (str(event["SUMMARY"]), str(event["DESCRIPTION"]), str(event["LOCATION"])) == (
+        summary,
+        description,
+        location,
+    )
+    assert not set('"^\\') & set(event["ATTENDEE"].params["CN"])  # shown as written by every reader
+    other = vobject.readOne(content.decode())
+    assert (
+        other.vevent.summary.value == summary.replace("\r\n", "\n").replace("\r", "\n")
+        or other.vevent.summary.value == summary
+    )
+    assert other.vevent.uid.value == "fachtag-x-day@127.0.0.1"

@@ -13,7 +13,8 @@ from registrations.models import Booking, Registration
 from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory
 from tests.registrations.helpers import reload, sign_up
 
-pytestmark = pytest.mark.django_db
+# The organisers' changes produce invites: each is stored in the CalDAV server after the test, too.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("invites_stored_in_caldav")]
 
 
 @pytest.fixture
