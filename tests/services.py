@@ -4,6 +4,8 @@ Loaded early with `-p tests.services` (pytest-django imports the settings in its
 `pytest_load_initial_conftests`, before any conftest.py). Servers listen on free loopback ports in
 temporary directories and are stopped at the end. A missing server binary fails the run: tests are
 never skipped, and never silently moved to SQLite. `make test` installs the binaries when missing.
+Radicale (a CalDAV server from the test dependencies) is started the same way, but only when a test first
+asks for it (the `caldav` fixture).
 """
 
 from __future__ import annotations
