@@ -259,3 +259,19 @@ def test_any_text_survives_an_invite_in_both_parsers_folded_at_75_octets(
         or other.vevent.summary.value == summary
     )
     assert other.vevent.uid.value == "fachtag-x-day@127.0.0.1"
+
+
+def test_a_message_queued_before_the_one_uid_shape_still_sends_a_single_entry(event, slot):
+    """Outbox rows written by the previous release held lists of entries; they still go out, as one UID."""
+    registration = sign_up(event, WorkshopFactory(slot=slot), language="de")
+    stored = OutboxMessage.objects.get(kind="registration_confirmed", to=registration.email)
+    entry = stored.context["calendar"]["entry"]
+    stored.context["calendar"] = {
+        "request": [entry, {**entry, "uid": "fachtag-old-slot1@127.0.0.1"}],
+        "cancel": [],
+        "attendee": [registration.email, registration.name],
+    }
+    stored.save()
+    calendar = invite(sent("registration_confirmed", registration))
+    assert calendar["METHOD"] == "REQUEST"
+    assert [str(e["UID"]) for e in calendar.walk("VEVENT")] == [entry["uid"]]
