@@ -51,8 +51,8 @@ def cases(event, workshop_ids):
         "INSERT INTO registrations_registration (uuid, event_id, name, email, language, status, phone, "
         "organisation, interpreting_language, interpreting_other, accessibility_needs, childcare_notes, "
         "privacy_consent_at, privacy_notice_version, token_version, calendar_sequence, calendar_day_sent, "
-        "calendar_slots, reminders_opt_out, created_at, updated_at) VALUES (gen_random_uuid(), %s, 'Amal', 'amal@example.org', "
-        "'ar', 'confirmed', '', '', '', '', '', '', now(), '', 1, 0, false, '[]', false, now(), now()) RETURNING id"
+        "reminders_opt_out, created_at, updated_at) VALUES (gen_random_uuid(), %s, 'Amal', 'amal@example.org', "
+        "'ar', 'confirmed', '', '', '', '', '', '', now(), '', 1, 0, false, false, now(), now()) RETURNING id"
     )
     return {
         "lock the event (49 columns)": (

@@ -1,6 +1,7 @@
 """Languages a workshop can be held in or interpreted into: wider than the interface languages."""
 
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 
 SESSION_LANGUAGES = [
     ("de", _("German")),
@@ -27,3 +28,13 @@ SESSION_LANGUAGE_CODES = frozenset(code for code, _label in SESSION_LANGUAGES)
 
 def session_language_label(code: str) -> str:
     return str(dict(SESSION_LANGUAGES).get(code, code))
+
+
+def title_language(language: str, *titled) -> str:
+    """The language tag of a text built from these objects' titles (translated fields) for a reader of
+    `language`: hers when every title exists in it, German for Plain German (German words), "" when a
+    title fell back to German (calendar invites then name no language rather than a wrong one)."""
+    if language in ("de", "de-simple"):
+        return "de"
+    field = build_localized_fieldname("title", language)
+    return language if all(getattr(obj, field, "") for obj in titled) else ""

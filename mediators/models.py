@@ -4,6 +4,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fachtag.models import Event, Workshop
@@ -69,6 +70,8 @@ class SessionRecord(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
+    # The last change of her calendar entry for this session: its DTSTAMP in the feed.
+    calendar_changed_at = models.DateTimeField(default=timezone.now, editable=False)
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:

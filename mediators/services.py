@@ -100,8 +100,9 @@ def sessions_of(event: Event):
 
 @transaction.atomic
 def enrol(*, event_id: int, profile_ids: list[int] | None = None) -> list[Enrolment]:
-    """Enrol mediators (all active ones when no selection is given) in a training series; each new one
-    gets the schedule in her language with one invite holding every session. Enrolling twice does nothing."""
+    """Enrol mediators (all active ones when no selection is given) in a training series. Each new one
+    gets the schedule in her language and one invite per session (one calendar entry per message, see
+    notifications/calendar.py). Enrolling twice does nothing."""
     event = Event.objects.get(pk=event_id, kind=Event.Kind.TRAINING)
     profiles = MediatorProfile.objects.filter(is_active=True)
     if profile_ids is not None:
@@ -113,46 +114,52 @@ def enrol(*, event_id: int, profile_ids: list[int] | None = None) -> list[Enrolm
         if not created:
             continue
         SessionRecord.objects.bulk_create(SessionRecord(enrolment=enrolment, session=s) for s in sessions)
-        records = list(enrolment.records.select_related("session__slot", "enrolment__event"))
-        request = [
-            calendar.session_entry(record, profile.language)
-            for record in records
-            if not record.session.is_cancelled
-        ]
-        _message(
-            profile,
-            "training_schedule",
-            key=f"schedule:{enrolment.pk}",
-            enrolment=enrolment,
-            calendar={"request": request, "cancel": []},
-        )
+        _message(profile, "training_schedule", key=f"schedule:{enrolment.pk}", enrolment=enrolment)
+        records = enrolment.records.select_related("session__slot", "enrolment__event")
+        for record in records:
+            if not record.session.is_cancelled:
+                _session_invite(record, "training_session_invite", key=f"session-invite:{record.pk}")
         enrolled.append(enrolment)
     return enrolled
 
 
 @transaction.atomic
 def session_changed(*, session_id: int) -> int:
-    """A session was moved, re-roomed or cancelled: each enrolled mediator gets an update (or a
-    cancellation) for that one session; its SEQUENCE grows, the other sessions' entries stay as they are."""
+    """A session was moved, re-roomed or cancelled, or its series changed: each enrolled mediator gets an
+    update (or a cancellation) for that one session; its SEQUENCE grows, the other sessions' entries stay
+    as they are."""
     records = SessionRecord.objects.filter(session_id=session_id).select_related(
         "session__slot", "enrolment__event", "enrolment__mediator__user"
     )
+    now = timezone.now()
     for record in records:
         record.calendar_sequence += 1
-        record.save(update_fields=["calendar_sequence"])
-        profile = record.enrolment.mediator
-        entry = calendar.session_entry(record, profile.language)
+        record.calendar_changed_at = now
+        record.save(update_fields=["calendar_sequence", "calendar_changed_at"])
         cancelled = record.session.is_cancelled
         kind = "training_session_cancelled" if cancelled else "training_session_changed"
-        _message(
-            profile,
-            kind,
-            key=f"session:{record.pk}:{record.calendar_sequence}",
-            enrolment=record.enrolment,
-            calendar={"request": [] if cancelled else [entry], "cancel": [entry] if cancelled else []},
-            context={"session_title": record.session.title, "session_when": _when(record.session)},
-        )
+        _session_invite(record, kind, key=f"session:{record.pk}:{record.calendar_sequence}")
     return len(records)
+
+
+def _session_invite(record: SessionRecord, kind: str, *, key: str) -> None:
+    """A message about one session carrying its invite: CANCEL once the session is cancelled, else REQUEST."""
+    profile = record.enrolment.mediator
+    with translation.override(profile.language):
+        context = {
+            "session_title": record.session.title,
+            "session_when": _when(record.session),
+            "event_title": record.enrolment.event.title,
+        }
+    method = "CANCEL" if record.session.is_cancelled else "REQUEST"
+    _message(
+        profile,
+        kind,
+        key=key,
+        enrolment=record.enrolment if kind != "training_session_invite" else None,
+        calendar={"method": method, "entry": calendar.session_entry(record, profile.language)},
+        context=context,
+    )
 
 
 def reply(*, record_id: int, answer: str, reason: str = "") -> None:

@@ -1,16 +1,20 @@
 """The mediators' portal ("My trainings") and the organisers' pages for the pool and training series."""
 
+import hashlib
 import re
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
-from django.db.models import Prefetch
+from django.db.models import Max, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -66,17 +70,23 @@ def portal(request):
                 "certified": services.certificate_due(enrolment.event, attended),
             }
         )
-    feed = request.build_absolute_uri(reverse("mediators:feed", kwargs={"token": profile.feed_token}))
+    feed = settings.SITE_URL + reverse("mediators:feed", kwargs={"token": profile.feed_token})
     return render(
         request,
         "mediators/portal.html",
         {
             "profile": profile,
             "overview": overview,
-            "feed_url": feed.replace("https://", "webcal://").replace("http://", "webcal://"),
+            "feed_url": subscribe_url(feed),
             "reply_choices": SessionRecord.Reply.choices,
         },
     )
+
+
+def subscribe_url(feed: str) -> str:
+    """The address to subscribe with. webcal:// opens the calendar app in one click, but apps fetch it
+    over plain HTTP: where the site speaks https, the https address is given (every calendar app takes it)."""
+    return feed if feed.startswith("https://") else feed.replace("http://", "webcal://", 1)
 
 
 @login_required
@@ -104,17 +114,39 @@ def renew_feed(request):
 
 
 def feed(request, token: str):
-    """Her sessions as a calendar feed (calendar apps subscribe; no login, the URL is the secret)."""
+    """Her sessions as a calendar feed (calendar apps subscribe; no login, the URL is the secret).
+
+    Named after her series, with a refresh hint. Every entry is stamped with its last change, so the bytes
+    change only with the data: the ETag (a hash of the bytes) and Last-Modified let a client's conditional
+    GET be answered 304. Cache-Control private: the URL is personal, no shared cache may keep it.
+    """
     if not FEED_TOKEN.fullmatch(token):  # also keeps NUL and other junk away from the database
         raise Http404
     profile = MediatorProfile.objects.filter(feed_token=token, is_active=True).first()
     if profile is None:
         raise Http404
-    records = SessionRecord.objects.filter(
-        enrolment__mediator=profile, session__status="scheduled"
-    ).select_related("session__slot", "enrolment__event")
-    content = ics.build([calendar.session_entry(record, profile.language) for record in records], method=None)
-    return HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    records = list(
+        SessionRecord.objects.filter(enrolment__mediator=profile, session__status="scheduled")
+        .select_related("session__slot", "enrolment__event")
+        .order_by("session__slot__starts_at", "pk")
+    )
+    events = list({record.enrolment.event_id: record.enrolment.event for record in records}.values())
+    entries = [calendar.session_entry(record, profile.language) for record in records]
+    content = ics.publish(entries, name=calendar.feed_name(events, profile.language))
+    etag = quote_etag(hashlib.sha256(content).hexdigest()[:32])
+    # Over all her entries: one cancelled since drops out of the feed, and that is a change too.
+    changed = SessionRecord.objects.filter(enrolment__mediator=profile).aggregate(
+        last=Max("calendar_changed_at")
+    )["last"]
+    last_modified = int(changed.timestamp()) if changed else None
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if response is None:
+        response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["ETag"] = etag
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
+    response["Cache-Control"] = "private"
+    return response
 
 
 @login_required

@@ -1,6 +1,7 @@
 """Rendering a message in the recipient's language from templates/emails/<kind>.{subject.txt,txt,html}."""
 
 from dataclasses import dataclass, field
+from email import charset
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -9,6 +10,10 @@ from django.utils import translation
 from django.utils.module_loading import import_string
 
 from notifications import calendar as ics
+
+QUOTED_UTF8 = charset.Charset("utf-8")
+QUOTED_UTF8.body_encoding = charset.QP
+ATTACHMENT_NAMES = {"REQUEST": "invite.ics", "CANCEL": "cancel.ics"}
 
 
 @dataclass
@@ -38,33 +43,18 @@ class RenderedMessage:
         return message
 
     def _attach_calendar(self, message: EmailMultiAlternatives) -> None:
-        """The invite as a text/calendar alternative (what calendar clients act on) and as an .ics file.
+        """The invite as the text/calendar alternative with its METHOD on the Content-Type (the part
+        Outlook and Gmail act on) and, the same bytes, as an application/ics file for clients that
+        only offer attachments. File names stay ASCII (non-Latin names hurt deliverability).
 
-        Removed entries travel as METHOD:CANCEL: as the main part when nothing else is left, otherwise as
-        a second file next to the REQUEST. File names stay ASCII (non-Latin names hurt deliverability).
+        RFC 6047 §2.5: no 8bit transfer encoding for the calendar; Django sends UTF-8 text parts as
+        8bit, so a message with an invite gets a UTF-8 charset that quotes its text parts printable.
         """
-        attendee = tuple(self.calendar["attendee"])
-        parts = []
-        if self.calendar["request"]:
-            parts.append(
-                (
-                    "REQUEST",
-                    "invite.ics",
-                    ics.build(self.calendar["request"], method="REQUEST", attendee=attendee),
-                )
-            )
-        if self.calendar["cancel"]:
-            parts.append(
-                (
-                    "CANCEL",
-                    "cancel.ics",
-                    ics.build(self.calendar["cancel"], method="CANCEL", attendee=attendee),
-                )
-            )
-        method, _name, main = parts[0]
-        message.attach_alternative(main.decode(), f"text/calendar; method={method}")
-        for method, name, content in parts:
-            message.attach(name, content.decode(), f"text/calendar; method={method}")
+        method = self.calendar["method"]
+        content = ics.invite(self.calendar["entry"], method=method, attendee=tuple(self.calendar["attendee"]))
+        message.encoding = QUOTED_UTF8
+        message.attach_alternative(content.decode(), f"text/calendar; method={method}")
+        message.attach(ATTACHMENT_NAMES[method], content, "application/ics")
 
     def send_with(self, connection=None) -> None:
         (connection or get_connection()).send_messages([self.as_email()])
@@ -88,12 +78,22 @@ def render(kind: str, *, language: str, to: str, context: dict) -> RenderedMessa
             text=render_to_string(f"emails/{kind}.txt", full),
             html=render_to_string(f"emails/{kind}.html", full),
             to=to,
-            calendar=context.get("calendar"),
+            calendar=_calendar(context.get("calendar")),
             headers=_headers(context),
             attachments=[
                 import_string(spec["factory"])(**spec["kwargs"]) for spec in context.get("attachments", [])
             ],
         )
+
+
+def _calendar(calendar: dict | None) -> dict | None:
+    """The invite a message carries: {"method", "entry", "attendee"}. A message written before invites
+    held one entry each ({"request": [...], "cancel": [...]}) sends its first entry, so it still applies."""
+    if not calendar or "method" in calendar:
+        return calendar or None
+    method = "REQUEST" if calendar.get("request") else "CANCEL"
+    entries = calendar.get("request") or calendar.get("cancel")
+    return {"method": method, "entry": entries[0], "attendee": calendar["attendee"]} if entries else None
 
 
 def _headers(context: dict) -> dict:

@@ -79,7 +79,12 @@ admin.site.unregister(Workshop)
 admin.site.unregister(TimeSlot)
 admin.site.unregister(Event)
 
-NOTIFY_FIELDS = {"room", "slot", "title", *(f"title_{code}" for code, _name in settings.LANGUAGES)}
+NOTIFY_FIELDS = {
+    "room",
+    "slot",
+    "title",
+    *(f"title_{code.replace('-', '_')}" for code, _name in settings.LANGUAGES),
+}
 
 
 def tell_people_booked(request, workshop: Workshop, changed: list[str]) -> None:
@@ -112,10 +117,31 @@ def changed_inline_objects(formset, model) -> list[tuple]:
     ]
 
 
+class WorkshopForm(fachtag_admin.WorkshopForm):
+    def clean(self):
+        """A move to another time slot is refused, next to the field, while it would give someone two
+        workshops at once."""
+        cleaned = super().clean()
+        slot = cleaned.get("slot")
+        if self.instance.pk and slot and slot.pk != self.instance.slot_id:
+            refusal = services.move_refusal(workshop_id=self.instance.pk, slot_id=slot.pk)
+            if refusal:
+                self.add_error("slot", refusal)
+        return cleaned
+
+
 @admin.register(Workshop)
 class WorkshopAdmin(fachtag_admin.WorkshopAdmin):
+    form = WorkshopForm
+
     def save_model(self, request, obj, form, change):
+        moving = change and "slot" in form.changed_data
+        if moving:  # the other fields are saved here; the move (with its bookings) is the service's
+            target, obj.slot_id = obj.slot_id, form.initial["slot"]
         super().save_model(request, obj, form, change)
+        if moving:
+            services.move_workshop(workshop_id=obj.pk, slot_id=target)
+            obj.refresh_from_db()
         if change:
             tell_people_booked(request, obj, form.changed_data)
 
@@ -139,6 +165,28 @@ class MessageTextInline(TranslationTabularInline):
     extra = 0
 
 
+EVENT_NOTIFY_FIELDS = {
+    "starts_at",
+    "ends_at",
+    "venue_name",
+    "venue_address",
+    "title",
+    *(f"title_{code.replace('-', '_')}" for code, _name in settings.LANGUAGES),
+}
+
+
+def tell_about_changed_event(request, event: Event, changed: list[str]) -> None:
+    """After an organiser saved an event: a new date, time, venue or title reaches every calendar (the
+    confirmed participants' day entries; each enrolled mediator's sessions)."""
+    if not EVENT_NOTIFY_FIELDS & set(changed):
+        return
+    if event.kind == Event.Kind.TRAINING:
+        for session_id in Workshop.objects.filter(slot__event=event).values_list("pk", flat=True):
+            mediator_services.session_changed(session_id=session_id)
+    else:
+        services.event_changed(event_id=event.pk, actor=request.user)
+
+
 @admin.register(Event)
 class EventAdmin(fachtag_admin.EventAdmin):
     inlines = [*fachtag_admin.EventAdmin.inlines, MessageTextInline]
@@ -146,5 +194,12 @@ class EventAdmin(fachtag_admin.EventAdmin):
     def save_formset(self, request, form, formset, change):
         moved = changed_inline_objects(formset, TimeSlot)
         super().save_formset(request, form, formset, change)
+        if change and EVENT_NOTIFY_FIELDS & set(form.changed_data):
+            return  # one message each, after the slots are saved too (save_related)
         for slot, fields in moved:
             tell_about_moved_slot(request, slot, fields)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change:
+            tell_about_changed_event(request, form.instance, form.changed_data)

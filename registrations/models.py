@@ -59,10 +59,9 @@ class Registration(models.Model):
     reminders_opt_out = models.BooleanField(_("no reminders wanted"), default=False)
     # The reminder last written for her (days before the event): reminders are chosen by this state.
     last_reminder_days = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
-    # Calendar invites: what her calendar holds now (the day and these slots) and the next SEQUENCE.
+    # Calendar invites: whether her calendar holds the day's entry now, and its next SEQUENCE.
     calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
     calendar_day_sent = models.BooleanField(default=False, editable=False)
-    calendar_slots = models.JSONField(default=list, blank=True, editable=False)
     # Set by the sign-up form when it is first shown: the same form sent twice creates one registration.
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     waitlisted_at = models.DateTimeField(null=True, blank=True)

@@ -251,7 +251,7 @@ def _manage_page(request, registration, token, *, just_registered=False):
 @private_link
 def calendar_file(request, registration, token):
     """Her calendar entries as a plain .ics file (no METHOD: an import, not an invitation)."""
-    content = ics.build(calendar.current_entries(registration), method=None)
+    content = ics.publish(calendar.current_entries(registration))
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="fachtag.ics"'
     return response

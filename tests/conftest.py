@@ -77,3 +77,28 @@ def page(browser, live_server):
     yield page
     context.close()
     assert page.refused_posts == [], "a form's POST was refused (403) in the browser"
+
+
+@pytest.fixture(scope="session")
+def caldav():
+    """A real CalDAV server (Radicale), started on first use and stopped at the end of the run."""
+    from tests.calendar_support import CalDAV
+    from tests.services import start_radicale
+
+    return CalDAV(start_radicale())
+
+
+@pytest.fixture
+def invites_stored_in_caldav(request, caldav):
+    """After the test: every invite it wrote to the outbox is stored in the CalDAV server (and accepted).
+    Used autouse by the notification and mediator tests (their conftest.py)."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        yield
+        return
+    # Requested here so that the database is still there when this fixture finishes.
+    request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction") else "db")
+    yield
+    from tests.calendar_support import store_all_invites
+
+    store_all_invites(caldav)

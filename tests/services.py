@@ -4,6 +4,8 @@ Loaded early with `-p tests.services` (pytest-django imports the settings in its
 `pytest_load_initial_conftests`, before any conftest.py). Servers listen on free loopback ports in
 temporary directories and are stopped at the end. A missing server binary fails the run: tests are
 never skipped, and never silently moved to SQLite. `make test` installs the binaries when missing.
+Radicale (a CalDAV server from the test dependencies) is started the same way, but only when a test first
+asks for it (the `caldav` fixture).
 """
 
 from __future__ import annotations
@@ -184,6 +186,52 @@ def redis_outage():
     return restart
 
 
+def start_radicale() -> str:
+    """A Radicale CalDAV server (from the test dependencies) on a free loopback port with a throwaway
+    storage, no authentication (any user name is accepted) and owner-only rights. Returns its base URL.
+    Started lazily by the `caldav` fixture (tests/conftest.py): only runs that store invites pay for it."""
+    base, port = Path(tempfile.mkdtemp(prefix="fachtag-radicale-")), _free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "radicale",
+            "--config",
+            "",  # no configuration file from the machine: only what is given here
+            "--server-hosts",
+            f"127.0.0.1:{port}",
+            "--auth-type",
+            "none",
+            "--rights-type",
+            "owner_only",
+            "--storage-filesystem-folder",
+            str(base / "collections"),
+            "--logging-level",
+            "error",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _started["radicale"] = (process, base)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("Radicale stopped at once; run it by hand to see why")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return f"http://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"Radicale on port {port} did not answer")
+
+
+def stop_radicale() -> None:
+    process, base = _started.pop("radicale")
+    process.terminate()
+    process.wait(timeout=10)
+    shutil.rmtree(base, ignore_errors=True)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_load_initial_conftests(early_config, parser, args):
     if os.environ.get("PYTEST_XDIST_WORKER"):
@@ -198,6 +246,8 @@ def pytest_load_initial_conftests(early_config, parser, args):
 
 
 def pytest_unconfigure(config):
+    if "radicale" in _started:
+        stop_radicale()
     if "redis" in _started:
         stop_redis()
     if "redis-stopped" in _started:

@@ -1,6 +1,12 @@
 """Every state change of a registration goes through one of these functions."""
 
-from registrations.services.programme import cancel_workshop, workshop_changed
+from registrations.services.programme import (
+    cancel_workshop,
+    event_changed,
+    move_refusal,
+    move_workshop,
+    workshop_changed,
+)
 from registrations.services.reminders import send_due_reminders, stop_reminders
 from registrations.services.selfservice import (
     attach_to_account,
@@ -36,7 +42,10 @@ __all__ = [
     "confirm_email",
     "confirm_from_waitlist",
     "confirm_workshop_wish",
+    "event_changed",
     "expire_offers",
+    "move_refusal",
+    "move_workshop",
     "promote_all",
     "register",
     "release_unconfirmed",

@@ -183,7 +183,6 @@ def anonymise_registrations(*, registration_ids: list[int], now: datetime) -> in
         user=None,
         accessibility_consent_at=None,
         submission_key=None,
-        calendar_slots=[],
         token_version=F("token_version") + 1,
         updated_at=now,
     )

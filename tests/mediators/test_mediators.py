@@ -49,7 +49,10 @@ def mediator(email_address="samira@example.org", language="ar", **user_fields):
 
 
 def mail(kind, to):
-    stored = OutboxMessage.objects.filter(kind=kind, to=to).latest("pk")
+    return mail_of(OutboxMessage.objects.filter(kind=kind, to=to).latest("pk"))
+
+
+def mail_of(stored):
     message = render(stored.kind, language=stored.language, to=stored.to, context=stored.context).as_email()
     return email.message_from_bytes(message.message().as_bytes(), policy=policy.default)
 
@@ -86,7 +89,7 @@ def test_a_forged_invitation_link_opens_nothing(client):
     assert client.get("/de/mediators/invitation/abc:def/").status_code == 404
 
 
-def test_enrolment_sends_one_schedule_mail_with_six_sessions_in_her_language(series):
+def test_enrolment_sends_the_schedule_and_one_invite_per_session_in_her_language(series):
     profile = mediator()
     services.enrol(event_id=series.pk)
     services.enrol(event_id=series.pk)  # twice: nothing more
@@ -95,11 +98,19 @@ def test_enrolment_sends_one_schedule_mail_with_six_sessions_in_her_language(ser
     assert "سلسلة التدريب" in parsed["Subject"]
     body = parsed.get_body(("plain",)).get_content()
     assert all(f"موضوع {month}" in body for month in range(2, 8))
-    calendar = invite_of(parsed)
-    events = calendar.walk("VEVENT")
-    assert len(events) == 6
-    assert len({str(e["UID"]) for e in events}) == 6
+    assert not [p for p in parsed.walk() if p.get_content_type() in ("text/calendar", "application/ics")]
+    invites = OutboxMessage.objects.filter(kind="training_session_invite", to=profile.user.email)
+    assert invites.count() == 6
+    events = []
+    for stored in invites:
+        parsed = mail_of(stored)
+        calendar = invite_of(parsed)
+        assert calendar["METHOD"] == "REQUEST"
+        events += calendar.walk("VEVENT")
+        assert parsed["Subject"].endswith(str(calendar.walk("VEVENT")[0]["SUMMARY"]))
+    assert len(events) == 6 and len({str(e["UID"]) for e in events}) == 6
     assert {str(e["SUMMARY"]) for e in events} == {f"موضوع {month}" for month in range(2, 8)}
+    assert {e["SUMMARY"].params["LANGUAGE"] for e in events} == {"ar"}
 
 
 def test_only_active_or_chosen_mediators_are_enrolled(series):
@@ -112,11 +123,12 @@ def test_only_active_or_chosen_mediators_are_enrolled(series):
 def test_a_moved_session_raises_the_sequence_of_that_uid_only(series):
     profile = mediator()
     services.enrol(event_id=series.pk)
+    session = Workshop.objects.filter(slot__event=series).order_by("slot__starts_at").first()
     schedule = {
         str(e["UID"]): int(e["SEQUENCE"])
-        for e in invite_of(mail("training_schedule", profile.user.email)).walk("VEVENT")
+        for stored in OutboxMessage.objects.filter(kind="training_session_invite")
+        for e in invite_of(mail_of(stored)).walk("VEVENT")
     }
-    session = Workshop.objects.filter(slot__event=series).order_by("slot__starts_at").first()
     TimeSlot.objects.filter(pk=session.slot_id).update(starts_at=session.slot.starts_at + timedelta(hours=1))
     services.session_changed(session_id=session.pk)
     update = invite_of(mail("training_session_changed", profile.user.email)).walk("VEVENT")
@@ -141,6 +153,48 @@ def test_the_feed_shows_her_sessions_and_a_renewed_token_kills_the_old_url(clien
     assert client.get(f"/de/feed/{old}.ics").status_code == 404
     profile.refresh_from_db()
     assert client.get(f"/de/feed/{profile.feed_token}.ics").status_code == 200
+
+
+def test_the_feed_is_named_hints_its_refresh_and_answers_a_conditional_get_with_304(
+    client, series, time_machine
+):
+    profile = mediator()
+    services.enrol(event_id=series.pk)
+    url = f"/de/feed/{profile.feed_token}.ics"
+    first = client.get(url)
+    calendar = Calendar.from_ical(first.content)
+    assert str(calendar["X-WR-CALNAME"]) == str(calendar["NAME"]) == "سلسلة التدريب"  # in her language
+    assert b"REFRESH-INTERVAL;VALUE=DURATION:PT6H\r\n" in first.content
+    assert b"X-PUBLISHED-TTL:PT6H\r\n" in first.content
+    assert first["Cache-Control"] == "private"
+    assert first["ETag"] and first["Last-Modified"]
+
+    time_machine.move_to(timezone.now() + timedelta(hours=3))  # no change, only time passes
+    second = client.get(url)
+    assert second.content == first.content and second["ETag"] == first["ETag"]
+    assert client.get(url, headers={"If-None-Match": first["ETag"]}).status_code == 304
+    assert client.get(url, headers={"If-Modified-Since": first["Last-Modified"]}).status_code == 304
+
+    time_machine.move_to(timezone.now() + timedelta(hours=1))
+    session = Workshop.objects.filter(slot__event=series).order_by("slot__starts_at").first()
+    Workshop.objects.filter(pk=session.pk).update(room="Raum 9")
+    services.session_changed(session_id=session.pk)
+    changed = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
+    assert b"Raum 9" in changed.content
+    assert client.get(url, headers={"If-Modified-Since": first["Last-Modified"]}).status_code == 200
+
+
+def test_the_subscribe_link_uses_https_where_the_site_does(client, series, settings):
+    profile = mediator()
+    client.force_login(profile.user)
+    assert (
+        f"webcal://127.0.0.1:8000/de/feed/{profile.feed_token}.ics"
+        in client.get("/de/my/trainings/").content.decode()
+    )
+    settings.SITE_URL = "https://fachtag.example.org"
+    page = client.get("/de/my/trainings/").content.decode()
+    assert f"https://fachtag.example.org/de/feed/{profile.feed_token}.ics" in page and "webcal:" not in page
 
 
 def test_replies_are_saved_and_organisers_see_them(client, series):

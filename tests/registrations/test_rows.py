@@ -33,7 +33,6 @@ def registration(event, email: str, now) -> Registration:
         privacy_consent_at=now,
         privacy_notice_version="3",
         submission_key=uuid.uuid4(),
-        calendar_slots=[1, 2],
     )
 
 
