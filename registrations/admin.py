@@ -2,7 +2,7 @@
 which keeps the seat counters and waiting lists right (the staff area of the organisers' issue acts on them)."""
 
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils import timezone
 from modeltranslation.admin import TranslationTabularInline
 
@@ -10,6 +10,7 @@ from fachtag import admin as fachtag_admin
 from fachtag.models import Event, TimeSlot, Workshop
 from mediators import services as mediator_services
 from registrations import services
+from registrations.errors import NotAllowed
 from registrations.models import Booking, Child, MessageText, Registration, RegistrationLog
 
 
@@ -139,11 +140,16 @@ class WorkshopAdmin(fachtag_admin.WorkshopAdmin):
         if moving:  # the other fields are saved here; the move (with its bookings) is the service's
             target, obj.slot_id = obj.slot_id, form.initial["slot"]
         super().save_model(request, obj, form, change)
+        changed = form.changed_data
         if moving:
-            services.move_workshop(workshop_id=obj.pk, slot_id=target)
+            try:
+                services.move_workshop(workshop_id=obj.pk, slot_id=target)
+            except NotAllowed as exc:  # someone booked into the new slot since the form was checked
+                self.message_user(request, exc.message, level=messages.ERROR)
+                changed = [field for field in changed if field != "slot"]
             obj.refresh_from_db()
         if change:
-            tell_people_booked(request, obj, form.changed_data)
+            tell_people_booked(request, obj, changed)
 
 
 @admin.register(TimeSlot)

@@ -220,6 +220,34 @@ def test_a_move_that_would_give_someone_two_workshops_at_once_is_refused_next_to
     assert set(Booking.objects.filter(workshop=workshop).values_list("slot_id", flat=True)) == {slot.pk}
 
 
+def test_a_move_refused_only_at_saving_keeps_the_workshop_in_place_and_says_why(client, setup, monkeypatch):
+    """Someone booked into the new slot between the form's check and the save: no 500, a clear message."""
+    event, slot, workshop, seated, _waiting = setup
+    later = TimeSlotFactory(event=event, starts_at=slot.starts_at + timedelta(hours=3))
+    services.change_workshop(
+        registration_id=seated[0].pk,
+        slot_id=later.pk,
+        workshop_id=WorkshopFactory(slot=later).pk,
+        waitlist_ok=False,
+        now=timezone.now(),
+    )
+    monkeypatch.setattr(services, "move_refusal", lambda **kwargs: None)  # the form's check saw no clash
+    admin = get_user_model().objects.create_superuser(email="admin@example.org", password="x" * 12)
+    client.force_login(admin)
+    response = client.post(
+        f"/admin/fachtag/workshop/{workshop.pk}/change/",
+        workshop_form(workshop, slot=later.pk, room="Raum 9"),
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "schon einen Workshop" in response.content.decode()
+    assert (reload(workshop).slot_id, reload(workshop).room) == (slot.pk, "Raum 9")
+    assert set(Booking.objects.filter(workshop=workshop).values_list("slot_id", flat=True)) == {slot.pk}
+    start = timezone.localtime(slot.starts_at).strftime("%H:%M")  # the room change is told, at the old time
+    (message,) = OutboxMessage.objects.filter(to=seated[1].email, kind="workshop_changed")
+    assert message.context["bookings"][0]["time"].startswith(start)
+
+
 def settle_deferred_checks():
     """Run the checks deferred to commit now, as if the test's data had been committed before: the test's
     transaction never commits, and a slot's insert would otherwise be checked with its first times."""
