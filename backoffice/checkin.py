@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from backoffice import access, audit
 from backoffice.access import CHECKIN, ORGANISER
 from fachtag import pdf
-from fachtag.models import Event
+from fachtag.models import Event, address_lines
 from registrations.errors import RegistrationError
 from registrations.models import Booking, Registration
 from registrations.ratelimit import too_many
@@ -119,7 +119,7 @@ def participation_certificate_pdf(registration: Registration) -> bytes:
         # Organiser-written texts may fall back to German on her page: isolated for RTL.
         "title": format_html("<bdi>{}</bdi>", event.title),
         "venue": format_html("<bdi>{}</bdi>", event.venue_name),
-        "venue_address": event.venue_address.splitlines(),
+        "venue_address": address_lines(event.venue_address),
         "date": formats.date_format(timezone.localtime(event.starts_at), "DATE_FORMAT"),
         "bookings": bookings,
     }

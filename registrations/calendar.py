@@ -39,7 +39,7 @@ def slot_uid(registration: Registration, slot_id: int) -> str:
 
 
 def _venue(event) -> str:
-    return f"{event.venue_name}, {event.venue_address}".replace("\n", ", ")
+    return event.venue_one_line()
 
 
 def day_entry(registration: Registration) -> dict:
