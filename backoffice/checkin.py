@@ -15,8 +15,7 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import formats, timezone
-from django.utils.html import format_html
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -116,11 +115,8 @@ def participation_certificate_pdf(registration: Registration) -> bytes:
     bookings = list(confirmed_bookings(registration))
     context = {
         "name": registration.name,
-        # Organiser-written texts may fall back to German on her page: isolated for RTL.
-        "title": format_html("<bdi>{}</bdi>", event.title),
-        "venue": format_html("<bdi>{}</bdi>", event.venue_name),
-        "venue_address": event.venue_address.splitlines(),
-        "date": formats.date_format(timezone.localtime(event.starts_at), "DATE_FORMAT"),
+        # Title, date and workshop titles are read on each page, under that page's language: hers on hers.
+        "event": event,
         "bookings": bookings,
     }
     pages = pdf.certificate_pages("backoffice/checkin/certificate_page.html", languages, context)

@@ -41,6 +41,18 @@ DEFAULT_SENSITIVE_RETENTION_DAYS = 14
 DEFAULT_RETENTION_DAYS = 90
 
 
+def address_lines(text: str) -> list[str]:
+    """An address as organisers type it into the admin (lines ended by \r\n, blank lines, stray spaces), line
+    by line: what pages show as lines and plain text joins with ", " (one_line)."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def one_line(*texts: str) -> str:
+    """Texts that may hold line breaks (a venue, its address) as one line for plain text, mails and the
+    calendar's LOCATION: "Neues Rathaus, Martin-Luther-Ring 4–6, 04109 Leipzig", never "4–6\r, 04109"."""
+    return ", ".join(line for text in texts for line in address_lines(text))
+
+
 def default_reminder_days() -> list[int]:
     return [7, 1]
 
@@ -215,6 +227,14 @@ class Event(SeatCounterMixin, models.Model):
     @property
     def free_seats(self) -> int:
         return max(self.capacity - self.seats_taken, 0)
+
+    def venue_one_line(self) -> str:
+        """Venue and address on one line (mails in plain text, calendar entries)."""
+        return one_line(self.venue_name, self.venue_address)
+
+    def venue_lines(self) -> list[str]:
+        """Venue and address line by line (pages, HTML mails, certificates)."""
+        return address_lines(self.venue_name) + address_lines(self.venue_address)
 
     @property
     def is_cancelled(self) -> bool:

@@ -25,7 +25,7 @@ def session_entry(record: SessionRecord, language: str) -> dict:
 
 def _entry(record: SessionRecord, language: str) -> dict:
     session, event = record.session, record.enrolment.event
-    venue = f"{event.venue_name}, {event.venue_address}".replace("\n", ", ")
+    venue = event.venue_one_line()
     return {
         "uid": session_uid(record),
         "sequence": record.calendar_sequence,

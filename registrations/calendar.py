@@ -36,7 +36,7 @@ def day_uid(registration: Registration) -> str:
 
 
 def _venue(event) -> str:
-    return f"{event.venue_name}, {event.venue_address}".replace("\n", ", ")
+    return event.venue_one_line()
 
 
 def _workshop_line(booking: Booking) -> str:

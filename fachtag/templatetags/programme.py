@@ -13,7 +13,8 @@ register = template.Library()
 
 @register.simple_tag
 def translated(obj, field: str, *, paragraphs: bool = False):
-    """The field in the active language; German text (the fallback) gets lang="de" and a visible marker."""
+    """The field in the active language; German text (the fallback) gets lang="de", dir="ltr" and a visible
+    marker."""
     language = get_language() or settings.LANGUAGE_CODE
     own = getattr(obj, build_localized_fieldname(field, language), None)
     text = getattr(obj, field, "") or ""
@@ -21,6 +22,11 @@ def translated(obj, field: str, *, paragraphs: bool = False):
     # Plain German (de-simple) falls back to standard German: that is German text, no marker needed.
     if own or language.split("-")[0] == settings.LANGUAGE_CODE or not text:
         return body
+    # lang and dir: German text keeps its order inside an Arabic or Persian page (dir isolates it, as <bdi>).
+    if paragraphs:
+        return format_html(
+            '<div lang="de" dir="ltr">{}</div> <p class="fallback-marker">({})</p>', body, _("in German")
+        )
     return format_html(
-        '<span lang="de">{}</span> <span class="fallback-marker">({})</span>', body, _("in German")
+        '<span lang="de" dir="ltr">{}</span> <span class="fallback-marker">({})</span>', body, _("in German")
     )

@@ -152,7 +152,7 @@ def test_home_page_query_count_does_not_grow_with_events(client):
 
 def test_organiser_text_without_a_translation_is_marked_as_german(client, event):
     content = client.get(f"/ar/events/{event.slug}/").content.decode()
-    assert '<span lang="de">Workshop-Phase 1</span>' in content  # the slot has no Arabic title
+    assert '<span lang="de" dir="ltr">Workshop-Phase 1</span>' in content  # the slot has no Arabic title
     assert "fallback-marker" in content
     german = client.get(f"/de/events/{event.slug}/").content.decode()
     assert "fallback-marker" not in german
