@@ -66,6 +66,7 @@ def lands_with_message(page, language: str, text: str) -> None:
     assert message.inner_text().strip() == said(language, text)
     assert page.locator("html").get_attribute("lang") == language
     assert page.locator("h1").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "scrolls sideways"
 
 
 @pytest.mark.parametrize("language", ["de", "ar"])
