@@ -26,6 +26,8 @@ from registrations.selectors import event_for_signup
 
 @login_required
 def index(request):
+    if not access.works_in_staff_area(request.user):
+        raise Http404  # the mail queue's figures are for staff only
     events = access.events_for(request.user).order_by("-starts_at")
     # One query for all her events (the `organises` tag would ask once per event).
     organised = set(access.events_for(request.user, roles=(access.ORGANISER,)).values_list("pk", flat=True))

@@ -1,9 +1,9 @@
 """The mediators' portal ("My trainings") and the organisers' pages for the pool and training series."""
 
+import functools
 import re
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from fachtag.models import Event
 from mediators import calendar, certificates, services
 from mediators.forms import EnrolForm, InviteForm, ProfileForm, ReplyForm
-from mediators.models import Enrolment, MediatorProfile, SessionRecord
+from mediators.models import MANAGE_PERMISSION, Enrolment, MediatorProfile, SessionRecord
 from notifications import calendar as ics
 
 # What new_feed_token() makes: URL-safe base64.
@@ -158,7 +158,21 @@ def profile(request):
 # --- Organisers ----------------------------------------------------------------------------------------
 
 
-@staff_member_required
+def manages_mediators(view):
+    """The pool, the series and attendance: only with the permission (the organisers' group, superusers).
+    Anyone else signed in, staff flag or event role, gets a 404, as in the back office."""
+
+    @functools.wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not request.user.has_perm(MANAGE_PERMISSION):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@manages_mediators
 def staff_pool(request):
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -171,14 +185,14 @@ def staff_pool(request):
     )
 
 
-@staff_member_required
+@manages_mediators
 @require_POST
 def staff_set_active(request, profile_id: int):
     services.set_active(profile_id=profile_id, active=request.POST.get("active") == "1")
     return redirect("mediators-staff:pool")
 
 
-@staff_member_required
+@manages_mediators
 def staff_series(request, slug: str):
     event = get_object_or_404(Event, slug=slug, kind=Event.Kind.TRAINING)
     form = EnrolForm(request.POST or None)
@@ -202,7 +216,7 @@ def staff_series(request, slug: str):
     )
 
 
-@staff_member_required
+@manages_mediators
 def staff_attendance(request, slug: str, session_id: int):
     event = get_object_or_404(Event, slug=slug, kind=Event.Kind.TRAINING)
     session = get_object_or_404(services.sessions_of(event), pk=session_id)

@@ -24,7 +24,7 @@ from notifications.rendering import render
 from registrations.forms import FORM_SIGNER_SALT
 from registrations.models import Registration
 from registrations.tokens import make_token
-from tests.factories import EventFactory
+from tests.factories import EventFactory, mediator_manager
 from tests.registrations.helpers import sign_up
 from tests.registrations.test_signup_views import valid_post
 
@@ -133,9 +133,7 @@ def test_a_get_on_the_cancel_link_changes_nothing(client):
 def test_back_office_pages_carry_the_content_security_policy(client):
     event = EventFactory()
     registration = sign_up(event)
-    organiser = get_user_model().objects.create_user(
-        email="orga@example.org", password="x" * 12, is_staff=True
-    )
+    organiser = mediator_manager("orga@example.org")
     EventRole.objects.create(user=organiser, event=event, role=EventRole.Role.ORGANISER)
     client.force_login(organiser)
     pages = ["/staff/mediators/"]
