@@ -114,7 +114,10 @@ def test_each_account_opens_exactly_the_staff_pages_of_its_role(client, world, a
     for name, converters in staff_routes().items():
         url = url_for(name, converters, values, training)
         if account in ALLOWED[MATRIX[name]]:
-            assert client.get(url).status_code in (200, 302, 405), (account, url)
+            response = client.get(url)
+            assert response.status_code in (200, 302, 405), (account, url)
+            # Personal data: no cache keeps a staff page (SEC-15).
+            assert "no-store" in response["Cache-Control"], url
         else:
             assert client.get(url).status_code in (404, 405), (account, url)
             posted = client.post(url, {"capacity": 1, "active": "0", "present": "1"})
