@@ -230,8 +230,10 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_ADAPTER = "accounts.mfa.MFAAdapter"
 MFA_TOTP_ISSUER = "Fachtag"
 STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", default=not DEBUG)  # off for the local quick start
-# Behind the TLS proxy the client's address is the last X-Forwarded-For entry (as registrations.ratelimit).
-ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+# The client's address for rate limits and the audit log (as registrations.ratelimit): by default the socket's,
+# X-Forwarded-For ignored, since anyone can send that header to a server that faces the network itself. Behind
+# N proxies of ours that each append to it, TRUSTED_PROXY_COUNT=N takes the entry our outermost proxy wrote.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},

@@ -36,6 +36,8 @@ def form_values(client, url) -> dict:
 
 
 def valid_post(client, event, workshop=None, language="de", **overrides):
+    """A filled-in sign-up sent back; HTTP_… entries of overrides are sent as request headers."""
+    headers = {key: overrides.pop(key) for key in list(overrides) if key.startswith("HTTP_")}
     url = f"/{language}/events/{event.slug}/signup/"
     data = {
         **form_values(client, url),
@@ -47,7 +49,7 @@ def valid_post(client, event, workshop=None, language="de", **overrides):
         **({f"slot_{workshop.slot_id}": str(workshop.pk)} if workshop else {}),
         **overrides,
     }
-    return client.post(url, data)
+    return client.post(url, data, **headers)
 
 
 def test_sign_up_page_shows_each_slot_with_free_seats(client, event, workshop):
