@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
+from config.ids import IdField
 from fachtag.languages import SESSION_LANGUAGES
 from mediators.models import MediatorProfile, SessionRecord
 from registrations.validators import no_control_characters, phone_number
@@ -55,7 +56,7 @@ class EnrolForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    record = forms.IntegerField(widget=forms.HiddenInput)
+    record = IdField(widget=forms.HiddenInput)
     answer = forms.ChoiceField(
         label=_("Your reply"), choices=SessionRecord.Reply.choices, widget=forms.RadioSelect
     )

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.ids import parse_ids
 from fachtag.models import Event
 from mediators import calendar, certificates, services
 from mediators.forms import EnrolForm, InviteForm, ProfileForm, ReplyForm
@@ -226,7 +227,7 @@ def staff_attendance(request, slug: str, session_id: int):
         .order_by("enrolment__mediator__user__last_name", "enrolment__mediator__user__email")
     )
     if request.method == "POST":
-        present = {int(pk) for pk in request.POST.getlist("present") if pk.isdecimal()}
+        present = parse_ids(request.POST.getlist("present"))
         certified = services.record_attendance(
             session_id=session.pk, present_record_ids=present, recorded_by=request.user
         )

@@ -18,13 +18,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from config.ids import parse_id
 from fachtag.models import Event
 from notifications import calendar as ics
 from pages.views import PRIVACY_NOTICE_VERSION
 from registrations import calendar, qr, selectors, services
 from registrations.errors import Busy, RegistrationError, WorkshopFull
 from registrations.forms import ChangeWorkshopsForm, ChildcareForm, SignupForm
-from registrations.ratelimit import client_ip, too_many
+from registrations.ratelimit import client_ip, first_use, too_many
 from registrations.shared_page import shared_page
 from registrations.tokens import (
     CONFIRM_SALT,
@@ -71,6 +72,13 @@ def signup(request, slug: str):
         elif form.is_valid():
             if form.is_spam:
                 return redirect("registrations:link_sent")
+            if not first_use(
+                "signup-form", str(form.cleaned_data["submission_key"]), form.cleaned_data["email"]
+            ):
+                # Her form's markers came with someone else's sign-up: fresh ones, and she sends it again.
+                form.add_error(None, _("Please check your entries and send the form again."))
+                form.renew()
+                return render(request, "registrations/signup.html", {"event": event, "form": form})
             response = _register(request, event, form)
             if response:
                 return response
@@ -94,14 +102,15 @@ def _shared_signup_page(request, event):
         context = {"event": event, "form": form, "csrf_token": markers["csrf_token"]}
         return render_to_string("registrations/signup.html", context, request)
 
+    key = str(uuid.uuid4())  # this visitor's form; its start time is bound to it
     return shared_page(
         key=f"signup-page:{event.programme_copy}:{request.path}",
         seconds=settings.SIGNUP_PROGRAMME_CACHE_SECONDS,
         render=render_page,
         fill={
             "csrf_token": lambda: get_token(request),
-            "started": SignupForm.new_start_time,
-            "submission_key": lambda: str(uuid.uuid4()),
+            "started": lambda: SignupForm.new_start_time(key),
+            "submission_key": lambda: key,
         },
     )
 
@@ -266,7 +275,7 @@ def accept_offer(request, registration, token):
     booking_id = request.POST.get("booking")
     try:
         if booking_id:
-            booking = registration.bookings.filter(pk=booking_id if booking_id.isdecimal() else 0).first()
+            booking = registration.bookings.filter(pk=parse_id(booking_id) or 0).first()
             if booking is None:
                 raise Http404
             services.accept_workshop_offer(booking_id=booking.pk, now=timezone.now())

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core import signing
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter, UUIDConverter
@@ -21,9 +20,10 @@ from backoffice.models import EventRole
 from mediators import services as mediator_services
 from notifications.models import OutboxMessage
 from notifications.rendering import render
-from registrations.forms import FORM_SIGNER_SALT
+from registrations import services
+from registrations.forms import SignupForm
 from registrations.models import Registration
-from registrations.tokens import make_token
+from registrations.tokens import make_token, registration_from_token
 from tests.factories import EventFactory, mediator_manager
 from tests.registrations.helpers import sign_up
 from tests.registrations.test_signup_views import valid_post
@@ -251,8 +251,55 @@ def test_a_mediator_invitation_expires_after_fourteen_days(client, time_machine)
 # --- SEC-05: the time trap never stops someone who took her time ------------------------------------
 
 
-def test_a_form_shown_19_hours_ago_is_accepted(client, event):
-    started = signing.dumps(time.time() - 19 * 3600, salt=FORM_SIGNER_SALT)
-    response = valid_post(client, event, started=started)
-    assert response.status_code == 302
-    assert Registration.objects.count() == 1
+def test_a_form_shown_three_hours_ago_comes_back_with_her_entries_and_can_be_sent_again(client, event):
+    key = str(uuid.uuid4())
+    old = SignupForm.new_start_time(key, at=time.time() - 3 * 3600)
+    response = valid_post(client, event, language="en", submission_key=key, started=old, name="Rana Saleh")
+    content = response.content.decode()
+    assert response.status_code == 200 and not Registration.objects.exists()
+    assert "open for more than two hours" in content and 'value="Rana Saleh"' in content
+    values = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', content))
+    assert values["started"] != old and values["submission_key"] != key  # fresh markers: she sends it again
+    fresh = SignupForm.new_start_time(values["submission_key"], at=time.time() - 30)
+    assert (
+        valid_post(client, event, submission_key=values["submission_key"], started=fresh).status_code == 302
+    )
+
+
+def test_a_fill_time_marker_works_only_with_its_own_submission_key(client, event):
+    mine, other = str(uuid.uuid4()), str(uuid.uuid4())
+    started = SignupForm.new_start_time(mine, at=time.time() - 60)
+    response = valid_post(client, event, submission_key=other, started=started)
+    assert response.status_code == 200 and not Registration.objects.exists()
+
+
+def test_a_copied_form_registers_one_person_and_her_double_click_still_finds_her_page(client, event):
+    key = str(uuid.uuid4())
+    started = SignupForm.new_start_time(key, at=time.time() - 60)
+    first = valid_post(client, event, submission_key=key, started=started, email="amal@example.org")
+    again = valid_post(client, event, submission_key=key, started=started, email="amal@example.org")
+    assert first.status_code == again.status_code == 302 and first["Location"] == again["Location"]
+    replayed = valid_post(client, event, submission_key=key, started=started, email="someone@example.org")
+    assert replayed.status_code == 200 and "Bitte prüfen Sie Ihre Angaben" in replayed.content.decode()
+    assert list(Registration.objects.values_list("email", flat=True)) == ["amal@example.org"]
+
+
+def test_her_submission_key_does_not_open_her_registration_to_another_sign_up(client, event):
+    """The key is looked up together with event and address: sent by another person for another event
+    (e.g. after the cache that marks used forms was emptied), it registers that person, with her own page."""
+    key = uuid.uuid4()
+    hers = services.register(
+        event_id=event.pk,
+        applicant=services.Applicant(name="Amal Haddad", email="amal@example.org", language="ar"),
+        workshop_ids=[],
+        privacy_notice_version="1",
+        submission_key=key,
+    ).registration
+    other_event = EventFactory()
+    started = SignupForm.new_start_time(str(key), at=time.time() - 60)
+    response = valid_post(
+        client, other_event, submission_key=str(key), started=started, email="eve@example.org"
+    )
+    assert response.status_code == 302 and "/done/" in response["Location"]
+    opened = registration_from_token(response["Location"].split("/r/")[1].split("/")[0])
+    assert opened != hers and (opened.email, opened.event) == ("eve@example.org", other_event)
