@@ -291,7 +291,12 @@ def accept_offer(request, registration, token):
 @private_link
 def cancel(request, registration, token):
     if request.method == "POST":
-        services.cancel(registration_id=registration.pk, now=timezone.now())
+        try:
+            services.cancel(registration_id=registration.pk, now=timezone.now())
+        except RegistrationError as exc:
+            return render(
+                request, "registrations/problem.html", {"message": exc.message, "token": token}, status=409
+            )
         return redirect("registrations:manage", token=token)
     return render(request, "registrations/cancel.html", {"registration": registration, "token": token})
 
@@ -394,6 +399,13 @@ class ResendLinkForm(forms.Form):
         error_messages={"invalid": _("Enter an e-mail address like name@example.de.")},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+    renew = forms.BooleanField(
+        label=gettext_lazy(
+            "Also make my old links and my check-in code stop working, for example because someone else "
+            "has them. The e-mail then holds new ones."
+        ),
+        required=False,
+    )
 
 
 def resend_link(request):
@@ -410,7 +422,7 @@ def resend_link(request):
             # Per address too, so that nobody can flood someone's mailbox (or churn her links) from many
             # connections; the answer is the same either way.
             if not too_many("resend-link-address", email, limit=LINKS_PER_ADDRESS_PER_HOUR, window=3600):
-                services.resend_links(email=email)
+                services.resend_links(email=email, renew=form.cleaned_data["renew"])
             return redirect("registrations:link_sent")
     return render(request, "registrations/resend_link.html", {"form": form}, status=status)
 
