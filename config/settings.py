@@ -211,8 +211,10 @@ LOGIN_REDIRECT_URL = "/"
 # worker; see the deploy check in accounts/checks.py). The admin login goes through allauth's login
 # (config/urls.py), so these limits cover it too. "key" is the address tried, "ip" her connection.
 ACCOUNT_RATE_LIMITS = {
-    # 5 wrong passwords for one address within 15 minutes lock it for the rest of the window, even with
-    # the right password; 10 a minute from one connection stop someone trying many addresses.
+    # 5 wrong passwords for one address from one connection within 15 minutes lock that connection out of
+    # it for the rest of the window, even with the right password (the key is address and connection:
+    # registrations/account_adapter.py), while she signs in from her own; 10 a minute from one connection
+    # stop someone trying many addresses.
     "login_failed": "10/m/ip,5/15m/key",
     "login": "30/m/ip",
     # Password reset mails: a few per address and hour, so nobody floods someone's mailbox.
@@ -328,12 +330,19 @@ SIGNUP_RATE_LIMIT_PER_MINUTE = env.int("SIGNUP_RATE_LIMIT_PER_MINUTE", default=1
 # decides on locked rows, so nothing is ever overbooked (0 = always read it fresh).
 SIGNUP_PROGRAMME_CACHE_SECONDS = env.int("SIGNUP_PROGRAMME_CACHE_SECONDS", default=3)
 
+# Personal-link tokens and e-mail addresses never reach a log line (config/log_redaction.py; gunicorn's own
+# logs through gunicorn.conf.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_secrets": {"()": "config.log_redaction.RedactSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own handlers (its console one writes with DEBUG on) go: its records reach ours.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # runserver's request lines (Django sends them to a handler of their own otherwise).
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # PDF rendering is chatty at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
