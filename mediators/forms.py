@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from config.ids import IdField
 from fachtag.languages import SESSION_LANGUAGES
 from mediators.models import MediatorProfile, SessionRecord
-from registrations.validators import no_control_characters, phone_number
+from registrations.validators import name_characters, no_control_characters, phone_number
 
 
 class InviteForm(forms.Form):
@@ -73,13 +73,13 @@ class ProfileForm(forms.Form):
     first_name = forms.CharField(
         label=_("First name"),
         max_length=150,
-        validators=[no_control_characters],
+        validators=[name_characters],
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = forms.CharField(
         label=_("Last name"),
         max_length=150,
-        validators=[no_control_characters],
+        validators=[name_characters],
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
     languages = forms.MultipleChoiceField(

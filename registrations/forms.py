@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 
 from config.ids import parse_ids
 from registrations.choices import INTERPRETING_LANGUAGES, MAX_CHILD_AGE, MAX_CHILDREN, OTHER
-from registrations.validators import no_control_characters, no_control_characters_multiline
+from registrations.validators import name_characters, no_control_characters, no_control_characters_multiline
 
 FORM_SIGNER_SALT = "registrations.signup-started"
 # A sign-up form sent back later than this after it was shown is shown again with fresh markers and her
@@ -33,7 +33,7 @@ def _text(label, *, max_length, required=True, help_text="", autocomplete=None, 
         min_length=min_length,
         required=required,
         help_text=help_text,
-        validators=[no_control_characters],
+        validators=kwargs.pop("validators", [no_control_characters]),
         widget=forms.TextInput(attrs=attrs),
         **kwargs,
     )
@@ -142,7 +142,7 @@ def _interpreting_choices():
 
 
 class SignupForm(SlotFieldsMixin, ChildcareFieldsMixin, forms.Form):
-    name = _text(_("Name"), max_length=150, min_length=2, autocomplete="name")
+    name = _text(_("Name"), max_length=150, min_length=2, autocomplete="name", validators=[name_characters])
     email = forms.EmailField(
         label=_("E-mail address"),
         max_length=254,

@@ -16,14 +16,17 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter, UUIDConverter
 from django.utils import translation
 
+from backoffice.forms import WalkInForm
 from backoffice.models import EventRole
 from mediators import services as mediator_services
+from mediators.forms import ProfileForm
 from notifications.models import OutboxMessage
 from notifications.rendering import render
 from registrations import services
 from registrations.forms import SignupForm
 from registrations.models import Registration
 from registrations.tokens import make_token, registration_from_token
+from registrations.validators import name_characters
 from tests.factories import EventFactory, mediator_manager
 from tests.registrations.helpers import sign_up
 from tests.registrations.test_signup_views import valid_post
@@ -303,3 +306,42 @@ def test_her_submission_key_does_not_open_her_registration_to_another_sign_up(cl
     assert response.status_code == 302 and "/done/" in response["Location"]
     opened = registration_from_token(response["Location"].split("/r/")[1].split("/")[0])
     assert opened != hers and (opened.email, opened.event) == ("eve@example.org", other_event)
+
+
+# --- SEC-09: invisible characters in names ---------------------------------------------------------------
+
+INVISIBLE = {
+    "zero-width space": "Amal\u200bHaddad",
+    "zero-width joiner": "Amal\u200dHaddad",
+    "right-to-left mark": "\u200fAmal Haddad",
+    "Arabic letter mark": "أمل\u061c حداد",
+    "bidi isolate": "Amal \u2067Haddad\u2069",
+    "byte-order mark": "\ufeffAmal Haddad",
+    "soft hyphen": "Amal Had\xaddad",
+    "tag characters": "Amal Haddad\U000e0041\U000e0042",
+    "line separator": "Amal\u2028Haddad",
+    "paragraph separator": "Amal\u2029Haddad",
+}
+
+
+@pytest.mark.parametrize("name", INVISIBLE.values(), ids=INVISIBLE.keys())
+def test_a_name_with_invisible_characters_is_refused_next_to_the_field(client, event, name):
+    response = valid_post(client, event, name=name)
+    content = response.content.decode()
+    assert response.status_code == 200 and not Registration.objects.exists()
+    assert 'id="id_name_error"' in content and "unsichtbare Steuerzeichen" in content
+
+
+@pytest.mark.parametrize(
+    "name", ["أمل حداد", "Олена Коваленко", "Zoë Çelik-Nguyễn", "زهرا\u200cسادات احمدی", "O'Brien-Łukasz"]
+)
+def test_names_in_every_script_stay_accepted(client, event, name):
+    assert valid_post(client, event, name=name).status_code == 302
+    assert Registration.objects.get().name == name
+
+
+def test_every_name_field_uses_the_one_name_validator():
+    """Sign-up, the organisers' walk-in form and the mediator profile."""
+    fields = [SignupForm.base_fields["name"], WalkInForm.base_fields["name"]]
+    fields += [ProfileForm.base_fields["first_name"], ProfileForm.base_fields["last_name"]]
+    assert all(name_characters in field.validators for field in fields)
