@@ -25,7 +25,7 @@ from pages.views import PRIVACY_NOTICE_VERSION
 from registrations import calendar, qr, selectors, services
 from registrations.errors import Busy, RegistrationError, WorkshopFull
 from registrations.forms import ChangeWorkshopsForm, ChildcareForm, SignupForm
-from registrations.ratelimit import client_ip, first_use, too_many
+from registrations.ratelimit import client_ip, first_use, link_mail_allowed, too_many
 from registrations.shared_page import shared_page
 from registrations.tokens import (
     CONFIRM_SALT,
@@ -42,7 +42,6 @@ DATABASE_FAULT = gettext_lazy(
     "you will not be registered twice."
 )
 LINK_REQUESTS_PER_MINUTE = 5
-LINKS_PER_ADDRESS_PER_HOUR = 3
 
 
 def signup(request, slug: str):
@@ -421,7 +420,7 @@ def resend_link(request):
             email = form.cleaned_data["email"].strip().lower()
             # Per address too, so that nobody can flood someone's mailbox (or churn her links) from many
             # connections; the answer is the same either way.
-            if not too_many("resend-link-address", email, limit=LINKS_PER_ADDRESS_PER_HOUR, window=3600):
+            if link_mail_allowed(email):
                 services.resend_links(email=email, renew=form.cleaned_data["renew"])
             return redirect("registrations:link_sent")
     return render(request, "registrations/resend_link.html", {"form": form}, status=status)

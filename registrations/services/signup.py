@@ -14,6 +14,7 @@ from fachtag.models import Event
 from registrations import calendar, rows, selectors
 from registrations.errors import InvalidChoice, RegistrationClosed
 from registrations.models import Booking, Child, MessageText, Registration
+from registrations.ratelimit import link_mail_allowed
 from registrations.services import notify, places
 from registrations.services.history import Action, log, log_many
 from registrations.services.locking import (
@@ -213,11 +214,13 @@ def register(
 
 
 def _link_again(event: Event, existing: Registration, texts, actor, now) -> SignupResult:
-    """Her registration for the event exists: her personal link is sent again."""
+    """Her registration for the event exists: her personal link is sent again (at most a few times an hour,
+    counted with "Lost your link?": docs/security.md, SEC-08)."""
     _check_open(event, actor, now)
-    existing.event = event
-    entry = log(existing, Action.LINK_SENT)
-    notify.registration_message(existing, "personal_link", entry, known={"texts": texts})
+    if link_mail_allowed(existing.email):
+        existing.event = event
+        entry = log(existing, Action.LINK_SENT)
+        notify.registration_message(existing, "personal_link", entry, known={"texts": texts})
     return SignupResult(existing, created=False)
 
 

@@ -191,6 +191,22 @@ def test_a_registered_address_gets_a_neutral_answer_and_its_link_by_mail(client,
     assert unknown["Location"] == known["Location"]
 
 
+def test_a_known_address_is_told_apart_as_docs_security_says_but_nothing_of_her_shows_and_her_mailbox_is_spared(
+    client, event
+):
+    """SEC-08, the accepted risk: a sign-up with a registered address ends on "link sent" (a new one on her
+    own page); the page shows nothing of her registration, and her link mails are limited per hour, counted
+    with "Lost your link?"."""
+    valid_post(client, event, email="amal@example.org", name="Amal Haddad")
+    answers = [valid_post(client, event, email="amal@example.org", name="Someone Else") for _ in range(3)]
+    assert all(answer["Location"].endswith("/link/sent/") for answer in answers)
+    page = client.get(answers[0]["Location"]).content.decode()
+    assert "Amal" not in page and "/r/" not in page
+    client.post("/de/link/", {"email": "amal@example.org"})
+    assert OutboxMessage.objects.filter(kind="personal_link", to="amal@example.org").count() == 3
+    assert Registration.objects.get().name == "Amal Haddad"
+
+
 def test_sign_up_post_makes_a_bounded_number_of_queries_whatever_the_registrations(
     client, event, workshop, settings
 ):
