@@ -100,3 +100,21 @@ def test_gunicorn_as_the_image_starts_it_logs_requests_without_tokens_or_address
     assert '"GET /de/r/[redacted]/ HTTP/1.1" 404' in output, output
     assert token not in output and code not in output and "amal@example.org" not in output
     assert f"http://127.0.0.1:{port}/de/r/[redacted]/?from=[address]" in output
+
+
+def test_the_celery_worker_log_is_redacted_too():
+    """Celery's worker sets up its own log handlers (config/celery.py gives them the filter)."""
+    script = (
+        "import django, logging; django.setup()\n"
+        "from config.celery import app\n"
+        "app.log.setup(loglevel='INFO', redirect_stdouts=False, colorize=False)\n"
+        "logging.getLogger('notifications.outbox').error('Outbox message 7 failed for good: 550 amal@example.org')\n"
+        "logging.getLogger('celery.app.trace').warning('Task for /de/r/WyJhYiIsMV0:1xaQ:abc/ done')\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings_test"}
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    output = result.stdout + result.stderr
+    assert "550 [address]" in output and "/de/r/[redacted]/" in output, output
+    assert "amal@example.org" not in output and "WyJhYiIsMV0" not in output
