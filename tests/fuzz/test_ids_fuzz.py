@@ -41,6 +41,7 @@ def ids_world(world):
     record = SessionRecord.objects.get(enrolment__mediator=mediator)
     slot_fields = {f"slot_{slot.pk}": "" for slot in world.open.slots.all() if slot.is_parallel}
     staff = f"/staff/events/{world.open.slug}"
+    slot_field = next(iter(slot_fields))
     # (who, method, url with {id} where the id goes in the path, posted fields with {id} where it goes)
     return (
         admin,
@@ -76,6 +77,25 @@ def ids_world(world):
             ),
             ("admin", "post", f"{staff}/capacity/", {"workshop": "{id}", "capacity": "{id}"}),
             ("admin", "get", f"{staff}/checkin/registrations/{{id}}/", None),
+            (
+                "admin",
+                "post",
+                f"{staff}/messages/",
+                {"audience": "workshop", "workshop": "{id}", "subject": "S", "body": "B"},
+            ),
+            (
+                "admin",
+                "post",
+                f"{staff}/walk-in/",
+                {"name": "Amal Haddad", "email": "w@example.org", "language": "de", slot_field: "{id}"},
+            ),
+            ("admin", "post", f"/staff/mediators/trainings/{training.slug}/", {"mediators": "{id}"}),
+            (
+                None,
+                "post",
+                f"/de/events/{world.open.slug}/signup/",
+                {"name": "Amal Haddad", "email": "s@example.org", slot_field: "{id}"},
+            ),
             ("admin", "post", "/staff/mediators/{id}/active/", {"active": "0"}),
             (
                 "admin",
