@@ -24,3 +24,5 @@ errorlog = "-"
 # or user agent: a Referer from her own pages holds her personal link.
 access_log_format = '%(t)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms [%({x-request-id}o)s]'
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+# Access and error logs leave out personal-link tokens and e-mail addresses (config/log_redaction.py).
+logger_class = "config.gunicorn_logging.RedactingGunicornLogger"

@@ -1,11 +1,13 @@
 """Every sign-in attempt is logged (ASVS V16.3.1): success, failure, lock-out and sign-out, with the
-connection it came from. Passwords never appear; the address tried is logged as a repr, so a line break
-in it cannot forge a log line."""
+connection it came from. Passwords and addresses never appear: the address tried is logged as a keyed hash
+(the same address, the same value, so repeated attempts on one account show; an operator can compute it for
+an address she is asked about, nobody can read the address back), which also cannot forge a log line."""
 
 import logging
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django.utils.crypto import salted_hmac
 
 from registrations.ratelimit import client_ip
 
@@ -16,8 +18,13 @@ def _ip(request) -> str:
     return client_ip(request) if request is not None else "-"
 
 
+def login_hash(address: str) -> str:
+    """The keyed hash an address tried at sign-in is logged as."""
+    return salted_hmac("accounts.security.login", address.strip().lower()).hexdigest()[:16]
+
+
 def _login(credentials) -> str:
-    return repr(str(credentials.get("email") or credentials.get("username") or "")[:254])
+    return login_hash(str(credentials.get("email") or credentials.get("username") or "")[:254])
 
 
 @receiver(user_logged_in)

@@ -19,6 +19,11 @@ def events_for(user, *, roles=(ORGANISER, CHECKIN)) -> QuerySet[Event]:
     return Event.objects.filter(staff_roles__user=user, staff_roles__role__in=roles).distinct()
 
 
+def works_in_staff_area(user) -> bool:
+    """Staff accounts and holders of an event role; not a mediator or a participant who is signed in."""
+    return user.is_authenticated and user.is_active and (user.is_staff or events_for(user).exists())
+
+
 def event_or_404(user, slug: str, *, roles=(ORGANISER,)) -> Event:
     """The event, if she may act on it in one of these roles; 404 otherwise (nothing about it leaks)."""
     return get_object_or_404(events_for(user, roles=roles), slug=slug)

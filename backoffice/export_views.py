@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from backoffice import audit, exports
 from backoffice.access import event_or_404
+from config.ids import parse_id
 from fachtag.models import Workshop
 
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": exports.XLSX_TYPE, "pdf": "application/pdf"}
@@ -47,7 +48,8 @@ def _workshop(request, event) -> Workshop | None:
     raw = request.GET.get("workshop", "")
     if not raw:
         return None
-    workshop = exports.workshop_of(event, int(raw)) if raw.isascii() and raw.isdigit() else None
+    workshop_id = parse_id(raw)
+    workshop = exports.workshop_of(event, workshop_id) if workshop_id is not None else None
     if workshop is None:
         raise Http404
     return workshop

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from registrations.choices import INTERPRETING_LANGUAGES
 from registrations.forms import ChildcareFieldsMixin, SlotFieldsMixin
 from registrations.models import Registration
-from registrations.validators import no_control_characters
+from registrations.validators import name_characters, no_control_characters
 
 
 def workshop_choice(workshop) -> tuple[int, str]:
@@ -40,7 +40,7 @@ class ParticipantFilterForm(forms.Form):
 
 
 class WalkInForm(SlotFieldsMixin, ChildcareFieldsMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=150, min_length=2, validators=[no_control_characters])
+    name = forms.CharField(label=_("Name"), max_length=150, min_length=2, validators=[name_characters])
     email = forms.EmailField(
         label=_("E-mail address"),
         max_length=254,

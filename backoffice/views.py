@@ -15,6 +15,7 @@ from backoffice import access, audit, selectors
 from backoffice import announcements as announcement_service
 from backoffice.forms import AnnouncementForm, CapacityForm, ParticipantFilterForm, WalkInForm
 from backoffice.models import Announcement, AuditEntry
+from config.ids import parse_id
 from fachtag.models import Event, Workshop
 from notifications import selectors as outbox_selectors
 from pages.views import PRIVACY_NOTICE_VERSION
@@ -26,6 +27,8 @@ from registrations.selectors import event_for_signup
 
 @login_required
 def index(request):
+    if not access.works_in_staff_area(request.user):
+        raise Http404  # the mail queue's figures are for staff only
     events = access.events_for(request.user).order_by("-starts_at")
     # One query for all her events (the `organises` tag would ask once per event).
     organised = set(access.events_for(request.user, roles=(access.ORGANISER,)).values_list("pk", flat=True))
@@ -150,9 +153,8 @@ def confirm(request, slug: str, registration_id: int):
 
 
 def _posted_id(request, name: str) -> int:
-    """A row id from the form; 0 (which matches nothing) for anything that is not a plain number."""
-    raw = request.POST.get(name, "")
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else 0
+    """A row id from the form; 0 (which matches nothing) for anything that is not one (config.ids)."""
+    return parse_id(request.POST.get(name, "")) or 0
 
 
 @login_required

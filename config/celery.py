@@ -5,6 +5,7 @@ import os
 from celery import Celery, signals
 from django.db import close_old_connections
 
+from config.log_redaction import RedactSecrets
 from config.logs import set_request_id
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -12,6 +13,15 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("fachtag")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.after_setup_logger.connect
+@signals.after_setup_task_logger.connect
+def redact_worker_logs(logger=None, **kwargs):
+    """The worker replaces the LOGGING handlers with its own: they get the same filter, so no personal-link
+    token or e-mail address (an SMTP refusal quotes the address) reaches the worker's log either."""
+    for handler in logger.handlers:
+        handler.addFilter(RedactSecrets())
 
 
 @signals.task_prerun.connect

@@ -71,25 +71,28 @@ def logging_config(*, level: str, json_lines: bool) -> dict:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_id": {"()": RequestIdFilter}},
+        # Personal-link tokens and e-mail addresses never reach a log line (config/log_redaction.py; gunicorn's
+        # own logs through gunicorn.conf.py).
+        "filters": {
+            "request_id": {"()": RequestIdFilter},
+            "redact_secrets": {"()": "config.log_redaction.RedactSecrets"},
+        },
         "formatters": {"default": formatter},
         "handlers": {
-            "console": {"class": "logging.StreamHandler", "formatter": "default", "filters": ["request_id"]}
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "default",
+                "filters": ["request_id", "redact_secrets"],
+            }
         },
         "root": {"handlers": ["console"], "level": level},
         "loggers": {
+            # Django's own handlers (its console one writes with DEBUG on) go: its records reach ours.
+            "django": {"handlers": [], "level": "INFO", "propagate": True},
+            # runserver's request lines (Django sends them to a handler of their own otherwise).
+            "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
             # PDF rendering is chatty at INFO.
             "weasyprint": {"level": "WARNING"},
             "fontTools": {"level": "WARNING"},
         },
     }
-
-
-# Paths whose next segment is a personal secret: her link, unsubscribe and confirm links, a mediator's invitation
-# and calendar feed.
-TOKEN_PATH = re.compile(r"(/(?:r|unsubscribe|confirm|invitation|feed)/)[^/\s?\"']+")
-
-
-def redact_tokens(text: str) -> str:
-    """The text with every personal-link token replaced by '…'."""
-    return TOKEN_PATH.sub(r"\1…", text)

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import InterfaceError, OperationalError, close_old_connections
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,22 @@ class ContentSecurityPolicyMiddleware:
         policy = self.ADMIN_POLICY if request.path.startswith("/admin/") else self.POLICY
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
+        return response
+
+
+class StaffPagesNotStoredMiddleware:
+    """Staff and admin pages show personal data: no browser or proxy cache keeps them (`no-store`), whatever
+    the view says, so nobody reads them back from a shared computer's cache or history."""
+
+    AREAS = ("/staff/", "/admin/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path_info.startswith(self.AREAS):
+            add_never_cache_headers(response)
         return response
 
 

@@ -4,7 +4,7 @@ No personal data leaves: no user, cookies, headers, request bodies, query string
 personal-link tokens are cut out of URLs and breadcrumbs before an event is sent (before_send).
 """
 
-from config.logs import redact_tokens
+from config.log_redaction import redact
 
 
 def scrub(event: dict, hint=None) -> dict:
@@ -13,15 +13,15 @@ def scrub(event: dict, hint=None) -> dict:
     if request:
         event["request"] = {key: request[key] for key in ("method", "url") if key in request}
         if "url" in event["request"]:
-            event["request"]["url"] = redact_tokens(event["request"]["url"])
+            event["request"]["url"] = redact(event["request"]["url"])
     if "transaction" in event:
-        event["transaction"] = redact_tokens(event["transaction"])
+        event["transaction"] = redact(event["transaction"])
     for exception in (event.get("exception") or {}).get("values", []):
         for frame in (exception.get("stacktrace") or {}).get("frames", []):
             frame.pop("vars", None)
     for crumb in (event.get("breadcrumbs") or {}).get("values", []):
         if crumb.get("message"):
-            crumb["message"] = redact_tokens(crumb["message"])
+            crumb["message"] = redact(crumb["message"])
         crumb.pop("data", None)
     return event
 

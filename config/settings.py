@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "config.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
+    "config.middleware.StaffPagesNotStoredMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -233,8 +234,10 @@ LOGIN_REDIRECT_URL = "/"
 # worker; see the deploy check in accounts/checks.py). The admin login goes through allauth's login
 # (config/urls.py), so these limits cover it too. "key" is the address tried, "ip" her connection.
 ACCOUNT_RATE_LIMITS = {
-    # 5 wrong passwords for one address within 15 minutes lock it for the rest of the window, even with
-    # the right password; 10 a minute from one connection stop someone trying many addresses.
+    # 5 wrong passwords for one address from one connection within 15 minutes lock that connection out of
+    # it for the rest of the window, even with the right password (the key is address and connection:
+    # registrations/account_adapter.py), while she signs in from her own; 10 a minute from one connection
+    # stop someone trying many addresses.
     "login_failed": "10/m/ip,5/15m/key",
     "login": "30/m/ip",
     # Password reset mails: a few per address and hour, so nobody floods someone's mailbox.
@@ -252,8 +255,10 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_ADAPTER = "accounts.mfa.MFAAdapter"
 MFA_TOTP_ISSUER = "Fachtag"
 STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", default=not DEBUG)  # off for the local quick start
-# Behind the TLS proxy the client's address is the last X-Forwarded-For entry (as registrations.ratelimit).
-ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+# The client's address for rate limits and the audit log (as registrations.ratelimit): by default the socket's,
+# X-Forwarded-For ignored, since anyone can send that header to a server that faces the network itself. Behind
+# N proxies of ours that each append to it, TRUSTED_PROXY_COUNT=N takes the entry our outermost proxy wrote.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},

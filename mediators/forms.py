@@ -3,9 +3,10 @@ from django.conf import settings
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
+from config.ids import IdField
 from fachtag.languages import SESSION_LANGUAGES
 from mediators.models import MediatorProfile, SessionRecord
-from registrations.validators import no_control_characters, phone_number
+from registrations.validators import name_characters, no_control_characters, phone_number
 
 
 class InviteForm(forms.Form):
@@ -55,7 +56,7 @@ class EnrolForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    record = forms.IntegerField(widget=forms.HiddenInput)
+    record = IdField(widget=forms.HiddenInput)
     answer = forms.ChoiceField(
         label=_("Your reply"), choices=SessionRecord.Reply.choices, widget=forms.RadioSelect
     )
@@ -72,13 +73,13 @@ class ProfileForm(forms.Form):
     first_name = forms.CharField(
         label=_("First name"),
         max_length=150,
-        validators=[no_control_characters],
+        validators=[name_characters],
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = forms.CharField(
         label=_("Last name"),
         max_length=150,
-        validators=[no_control_characters],
+        validators=[name_characters],
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
     languages = forms.MultipleChoiceField(

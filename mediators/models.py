@@ -9,6 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from fachtag.models import Event, Workshop
 
+# Who may run the mediator pool, the training series and their attendance (invitations, deactivation,
+# attendance that sends certificates): a model permission, granted to the ORGANISERS_GROUP (migration 0004)
+# and to nobody by the staff flag alone. Superusers have it.
+MANAGE_PERMISSION = "mediators.manage_mediators"
+ORGANISERS_GROUP = "Organisers"
+
 
 def new_feed_token() -> str:
     return secrets.token_urlsafe(32)
@@ -30,6 +36,9 @@ class MediatorProfile(models.Model):
         verbose_name = _("mediator")
         verbose_name_plural = _("mediators")
         ordering = ["user__last_name", "user__first_name", "user__email"]
+        permissions = [
+            ("manage_mediators", _("Can manage the mediator pool, training series and attendance"))
+        ]
 
     def __str__(self) -> str:
         return self.user.get_full_name() or self.user.email

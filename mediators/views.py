@@ -1,11 +1,11 @@
 """The mediators' portal ("My trainings") and the organisers' pages for the pool and training series."""
 
+import functools
 import hashlib
 import re
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
@@ -18,10 +18,11 @@ from django.utils.http import http_date, quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.ids import parse_ids
 from fachtag.models import Event
 from mediators import calendar, certificates, services
 from mediators.forms import EnrolForm, InviteForm, ProfileForm, ReplyForm
-from mediators.models import Enrolment, MediatorProfile, SessionRecord
+from mediators.models import MANAGE_PERMISSION, Enrolment, MediatorProfile, SessionRecord
 from notifications import calendar as ics
 
 # What new_feed_token() makes: URL-safe base64.
@@ -190,7 +191,21 @@ def profile(request):
 # --- Organisers ----------------------------------------------------------------------------------------
 
 
-@staff_member_required
+def manages_mediators(view):
+    """The pool, the series and attendance: only with the permission (the organisers' group, superusers).
+    Anyone else signed in, staff flag or event role, gets a 404, as in the back office."""
+
+    @functools.wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not request.user.has_perm(MANAGE_PERMISSION):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@manages_mediators
 def staff_pool(request):
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -203,14 +218,14 @@ def staff_pool(request):
     )
 
 
-@staff_member_required
+@manages_mediators
 @require_POST
 def staff_set_active(request, profile_id: int):
     services.set_active(profile_id=profile_id, active=request.POST.get("active") == "1")
     return redirect("mediators-staff:pool")
 
 
-@staff_member_required
+@manages_mediators
 def staff_series(request, slug: str):
     event = get_object_or_404(Event, slug=slug, kind=Event.Kind.TRAINING)
     form = EnrolForm(request.POST or None)
@@ -234,7 +249,7 @@ def staff_series(request, slug: str):
     )
 
 
-@staff_member_required
+@manages_mediators
 def staff_attendance(request, slug: str, session_id: int):
     event = get_object_or_404(Event, slug=slug, kind=Event.Kind.TRAINING)
     session = get_object_or_404(services.sessions_of(event), pk=session_id)
@@ -244,7 +259,7 @@ def staff_attendance(request, slug: str, session_id: int):
         .order_by("enrolment__mediator__user__last_name", "enrolment__mediator__user__email")
     )
     if request.method == "POST":
-        present = {int(pk) for pk in request.POST.getlist("present") if pk.isdecimal()}
+        present = parse_ids(request.POST.getlist("present"))
         certified = services.record_attendance(
             session_id=session.pk, present_record_ids=present, recorded_by=request.user
         )

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.signals import login_locked
 from registrations import services
+from registrations.ratelimit import client_ip
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -24,6 +25,14 @@ class AccountAdapter(DefaultAccountAdapter):
         if confirmed:
             services.attach_to_account(user=email_address.user, email=email_address.email)
         return confirmed
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """What the per-"key" part of ACCOUNT_RATE_LIMITS["login_failed"] counts: the address tried together
+        with the connection it is tried from. Wrong passwords from one connection lock that connection out
+        for the address, not the account: anyone who knows an organiser's address could otherwise lock her
+        out for 15 minutes at a time. (Password guessing across many connections meets the per-connection
+        limit each, and staff accounts also need their second factor.)"""
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{client_ip(request)}"
 
     def pre_authenticate(self, request, **credentials) -> None:
         """allauth refuses the attempt when the login_failed limit is reached; the lock-out is logged."""

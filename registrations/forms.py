@@ -10,10 +10,18 @@ from django.core import signing
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from config.ids import parse_ids
 from registrations.choices import INTERPRETING_LANGUAGES, MAX_CHILD_AGE, MAX_CHILDREN, OTHER
-from registrations.validators import no_control_characters, no_control_characters_multiline
+from registrations.validators import name_characters, no_control_characters, no_control_characters_multiline
 
 FORM_SIGNER_SALT = "registrations.signup-started"
+# A sign-up form sent back later than this after it was shown is shown again with fresh markers and her
+# entries (its marker could have been copied by anyone who saw the page).
+FORM_MAX_AGE_SECONDS = 2 * 3600
+FORM_EXPIRED = _(
+    "This form was open for more than two hours. Your entries are still here: "
+    "please check them and send the form again."
+)
 NO_WORKSHOP = ""
 
 
@@ -25,7 +33,7 @@ def _text(label, *, max_length, required=True, help_text="", autocomplete=None, 
         min_length=min_length,
         required=required,
         help_text=help_text,
-        validators=[no_control_characters],
+        validators=kwargs.pop("validators", [no_control_characters]),
         widget=forms.TextInput(attrs=attrs),
         **kwargs,
     )
@@ -134,7 +142,7 @@ def _interpreting_choices():
 
 
 class SignupForm(SlotFieldsMixin, ChildcareFieldsMixin, forms.Form):
-    name = _text(_("Name"), max_length=150, min_length=2, autocomplete="name")
+    name = _text(_("Name"), max_length=150, min_length=2, autocomplete="name", validators=[name_characters])
     email = forms.EmailField(
         label=_("E-mail address"),
         max_length=254,
@@ -194,13 +202,22 @@ class SignupForm(SlotFieldsMixin, ChildcareFieldsMixin, forms.Form):
         if event.has_childcare:
             self.add_childcare_fields(event.childcare_groups.all())
         if not self.is_bound:  # what she sends back decides; a new form gets a fresh start time and key
-            self.initial.setdefault("started", self.new_start_time())
-            self.initial.setdefault("submission_key", uuid.uuid4())
+            key = str(self.initial.get("submission_key") or uuid.uuid4())
+            self.initial["submission_key"] = key
+            self.initial.setdefault("started", self.new_start_time(key))
 
     @staticmethod
-    def new_start_time() -> str:
-        """The signed time the form is shown at (the time trap's start)."""
-        return signing.dumps(time.time(), salt=FORM_SIGNER_SALT)
+    def new_start_time(submission_key: str, *, at: float | None = None) -> str:
+        """The signed time the form is shown at (the time trap's start), bound to the form's submission key:
+        a copied marker works with its own key only, which registers one person once."""
+        return signing.dumps([time.time() if at is None else at, str(submission_key)], salt=FORM_SIGNER_SALT)
+
+    def renew(self) -> None:
+        """A fresh start time and key in the form sent back to her, so that she can send it again."""
+        key = str(uuid.uuid4())
+        self.data = self.data.copy()
+        self.data[self.add_prefix("submission_key")] = key
+        self.data[self.add_prefix("started")] = self.new_start_time(key)
 
     @property
     def is_spam(self) -> bool:
@@ -208,7 +225,11 @@ class SignupForm(SlotFieldsMixin, ChildcareFieldsMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not self._filled_in_by_a_person(data.get("started", "")):
+        timing = self._timing(data.get("started", ""), data.get("submission_key"))
+        if timing == "expired":
+            self.add_error(None, forms.ValidationError(FORM_EXPIRED, code="expired"))
+            self.renew()
+        elif timing != "ok":
             self.add_error(
                 None,
                 forms.ValidationError(_("Please check your entries and send the form again."), code="timing"),
@@ -225,13 +246,25 @@ class SignupForm(SlotFieldsMixin, ChildcareFieldsMixin, forms.Form):
         return data
 
     @staticmethod
-    def _filled_in_by_a_person(started: str) -> bool:
-        """The form came back no faster than a person fills it in (a signed time from when it was shown)."""
+    def _timing(started: str, submission_key) -> str:
+        """ "ok": the form came back no faster than a person fills it in and within FORM_MAX_AGE_SECONDS of
+        being shown, with the key it was shown with; "expired": later, or a marker of an older release;
+        "bad": too fast, forged, or another form's marker."""
         try:
-            shown_at = float(signing.loads(started, salt=FORM_SIGNER_SALT))
-        except (signing.BadSignature, ValueError, TypeError, OverflowError):
-            return False
-        return time.time() - shown_at >= settings.SIGNUP_MIN_FILL_SECONDS
+            marker = signing.loads(started, salt=FORM_SIGNER_SALT)
+        except signing.BadSignature:
+            return "bad"
+        if not isinstance(marker, list) or len(marker) != 2:
+            return "expired"  # signed by us before markers named their key
+        try:
+            seconds = time.time() - float(marker[0])
+        except (ValueError, TypeError, OverflowError):
+            return "bad"
+        if submission_key is None or marker[1] != str(submission_key):
+            return "bad"
+        if seconds > FORM_MAX_AGE_SECONDS:
+            return "expired"
+        return "ok" if seconds >= settings.SIGNUP_MIN_FILL_SECONDS else "bad"
 
 
 class ChangeWorkshopsForm(SlotFieldsMixin, forms.Form):
@@ -250,8 +283,7 @@ class ChangeWorkshopsForm(SlotFieldsMixin, forms.Form):
 
     def changes(self) -> dict[int, tuple[int | None, bool]]:
         """{slot id: (new workshop id or None, waiting list knowingly chosen)} for the slots she changed."""
-        # isdecimal, not isdigit: "²" is a digit that int() refuses.
-        seen_full = {int(pk) for pk in self.cleaned_data.get("full_seen", "").split(",") if pk.isdecimal()}
+        seen_full = parse_ids(self.cleaned_data.get("full_seen", "").split(","))
         changed = {}
         for slot in self.slots:
             if self.add_prefix(f"slot_{slot.pk}") not in self.data:

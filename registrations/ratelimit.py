@@ -42,6 +42,33 @@ def too_many(scope: str, key: str, *, limit: int, window: int = 60) -> bool:
         return False
 
 
+# Mails with her personal link, however asked for ("Lost your link?" or a sign-up with her address).
+LINKS_PER_ADDRESS_PER_HOUR = 3
+
+
+def link_mail_allowed(email: str) -> bool:
+    """Counts one link mail for this address: False once LINKS_PER_ADDRESS_PER_HOUR went out this hour, so
+    nobody can flood her mailbox (or learn more) by asking again and again."""
+    return not too_many(
+        "link-mail-address", email.strip().lower(), limit=LINKS_PER_ADDRESS_PER_HOUR, window=3600
+    )
+
+
+def first_use(scope: str, key: str, owner: str, *, window: int = 2 * 3600) -> bool:
+    """True if `key` (e.g. a form's submission key) is used for the first time within `window`, or again by
+    the same owner (her double click, or sending again after a fault); False if someone else used it.
+
+    If the cache is unreachable every use counts as the first, as for the rate limits.
+    """
+    cache_key = f"first-use:{scope}:{hashlib.sha256(key.encode('utf-8', 'replace')).hexdigest()}"
+    mark = hashlib.sha256(owner.strip().lower().encode("utf-8", "replace")).hexdigest()
+    try:
+        return cache.add(cache_key, mark, timeout=window) or cache.get(cache_key) == mark
+    except Exception:  # noqa: BLE001 - any cache failure: let the person through
+        logger.warning("First use of %s not checked: the cache is unreachable", scope)
+        return True
+
+
 def _count(cache_key: str, window: int) -> int:
     """This attempt's number in its window; the first attempt opens the window."""
     client = redis_client()

@@ -18,6 +18,30 @@ def no_control_characters(value: str, *, allow_newlines: bool = False) -> None:
             )
 
 
+ZWNJ = "\u200c"
+
+
+def name_characters(value: str) -> None:
+    """A person's name (every name field: sign-up, walk-in, mediator profile): letters of any script, marks,
+    digits, spaces and punctuation. Refused: everything invisible that could ride along into exports, mails
+    and greetings: control and format characters (zero-width space and joiner, bidi marks, embeddings and
+    isolates, the byte-order mark, soft hyphen, tag characters), line and paragraph separators (U+2028/9).
+    Kept: the zero-width non-joiner between two letters, part of how Persian is written."""
+    no_control_characters(value)
+    for index, char in enumerate(value):
+        if (
+            char == ZWNJ
+            and 0 < index < len(value) - 1
+            and value[index - 1].isalpha()
+            and value[index + 1].isalpha()
+        ):
+            continue
+        if unicodedata.category(char) in {"Cf", "Zl", "Zp"}:
+            raise ValidationError(
+                _("Please remove invisible control characters from this field."), code="invisible_characters"
+            )
+
+
 def no_control_characters_multiline(value: str) -> None:
     no_control_characters(value, allow_newlines=True)
 

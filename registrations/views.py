@@ -19,13 +19,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from config.ids import parse_id
 from fachtag.models import Event
 from notifications import calendar as ics
 from pages.views import PRIVACY_NOTICE_VERSION
 from registrations import calendar, qr, selectors, services
 from registrations.errors import Busy, RegistrationError, WorkshopFull
 from registrations.forms import ChangeWorkshopsForm, ChildcareForm, SignupForm
-from registrations.ratelimit import client_ip, too_many
+from registrations.ratelimit import client_ip, first_use, link_mail_allowed, too_many
 from registrations.shared_page import shared_page
 from registrations.tokens import (
     CONFIRM_SALT,
@@ -42,7 +43,6 @@ DATABASE_FAULT = gettext_lazy(
     "you will not be registered twice."
 )
 LINK_REQUESTS_PER_MINUTE = 5
-LINKS_PER_ADDRESS_PER_HOUR = 3
 
 
 def signup(request, slug: str):
@@ -72,6 +72,13 @@ def signup(request, slug: str):
         elif form.is_valid():
             if form.is_spam:
                 return redirect("registrations:link_sent")
+            if not first_use(
+                "signup-form", str(form.cleaned_data["submission_key"]), form.cleaned_data["email"]
+            ):
+                # Her form's markers came with someone else's sign-up: fresh ones, and she sends it again.
+                form.add_error(None, _("Please check your entries and send the form again."))
+                form.renew()
+                return render(request, "registrations/signup.html", {"event": event, "form": form})
             response = _register(request, event, form)
             if response:
                 return response
@@ -96,14 +103,15 @@ def _shared_signup_page(request, event):
         context = {"event": event, "form": form, "csrf_token": markers["csrf_token"], "messages": ()}
         return render_to_string("registrations/signup.html", context, request)
 
+    key = str(uuid.uuid4())  # this visitor's form; its start time is bound to it
     return shared_page(
         key=f"signup-page:{event.programme_copy}:{request.path}",
         seconds=settings.SIGNUP_PROGRAMME_CACHE_SECONDS,
         render=render_page,
         fill={
             "csrf_token": lambda: get_token(request),
-            "started": SignupForm.new_start_time,
-            "submission_key": lambda: str(uuid.uuid4()),
+            "started": lambda: SignupForm.new_start_time(key),
+            "submission_key": lambda: key,
         },
     )
 
@@ -289,12 +297,8 @@ def _her_booking(registration, booking_id: str | None):
     """Her booking named in a link or form (None when none is named); another's or a made-up one is a 404."""
     if not booking_id:
         return None
-    # isdecimal, not isdigit: "²" is a digit that int() refuses.
-    booking = (
-        registration.bookings.select_related("workshop", "slot").filter(pk=booking_id).first()
-        if booking_id.isdecimal()
-        else None
-    )
+    pk = parse_id(booking_id)
+    booking = registration.bookings.select_related("workshop", "slot").filter(pk=pk).first() if pk else None
     if booking is None:
         raise Http404
     return booking
@@ -331,7 +335,12 @@ def accept_offer(request, registration, token):
 @private_link
 def cancel(request, registration, token):
     if request.method == "POST":
-        services.cancel(registration_id=registration.pk, now=timezone.now())
+        try:
+            services.cancel(registration_id=registration.pk, now=timezone.now())
+        except RegistrationError as exc:
+            return render(
+                request, "registrations/problem.html", {"message": exc.message, "token": token}, status=409
+            )
         messages.success(request, _("You have cancelled your registration. We have sent you an e-mail."))
         return redirect("registrations:manage", token=token)
     return render(request, "registrations/cancel.html", {"registration": registration, "token": token})
@@ -448,6 +457,13 @@ class ResendLinkForm(forms.Form):
         error_messages={"invalid": gettext_lazy("Enter an e-mail address like name@example.de.")},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+    renew = forms.BooleanField(
+        label=gettext_lazy(
+            "Also make my old links and my check-in code stop working, for example because someone else "
+            "has them. The e-mail then holds new ones."
+        ),
+        required=False,
+    )
 
 
 def resend_link(request):
@@ -463,8 +479,8 @@ def resend_link(request):
             email = form.cleaned_data["email"].strip().lower()
             # Per address too, so that nobody can flood someone's mailbox (or churn her links) from many
             # connections; the answer is the same either way.
-            if not too_many("resend-link-address", email, limit=LINKS_PER_ADDRESS_PER_HOUR, window=3600):
-                services.resend_links(email=email)
+            if link_mail_allowed(email):
+                services.resend_links(email=email, renew=form.cleaned_data["renew"])
             return redirect("registrations:link_sent")
     return render(request, "registrations/resend_link.html", {"form": form}, status=status)
 

@@ -4,8 +4,11 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 
 from fachtag.models import Event, TimeSlot, Workshop
+from mediators.models import ORGANISERS_GROUP
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -48,3 +51,15 @@ class WorkshopFactory(factory.django.DjangoModelFactory):
     title_de = factory.Sequence(lambda n: f"Workshop {n}")
     room = "Raum 101"
     capacity = 25
+
+
+def mediator_manager(email: str = "pool@example.org", password: str = "x" * 12, **fields):
+    """A staff account in the organisers' group, which migration mediators/0004 grants the permission to
+    manage the mediator pool (the group is made again here for tests that flush the database)."""
+    group, _created = Group.objects.get_or_create(name=ORGANISERS_GROUP)
+    group.permissions.add(
+        Permission.objects.get(content_type__app_label="mediators", codename="manage_mediators")
+    )
+    user = get_user_model().objects.create_user(email=email, password=password, is_staff=True, **fields)
+    user.groups.add(group)
+    return user

@@ -52,7 +52,7 @@ from mediators.services import invitation_token
 from notifications.models import OutboxMessage
 from registrations.models import Booking, Child, MessageText, Registration, RegistrationLog
 from registrations.tokens import CHECKIN_SALT, CONFIRM_SALT, UNSUBSCRIBE_SALT, make_token
-from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory
+from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory, mediator_manager
 
 # Every test runs in a transaction of its own, inside the module's (see the `world` fixture).
 pytestmark = pytest.mark.django_db
@@ -138,7 +138,8 @@ def _build_base(now) -> World:
     world = World(a=a, b=b, training=training)
     world.users = {
         "admin": users.create_superuser(email="admin@budget.example", password=PASSWORD),
-        "organiser": users.create_user(email="orga@budget.example", password=PASSWORD, is_staff=True),
+        # Organiser of event A and, in the organisers' group, of the mediator pool.
+        "organiser": mediator_manager("orga@budget.example", password=PASSWORD),
         "door": users.create_user(email="door@budget.example", password=PASSWORD, is_staff=True),
         "participant": users.create_user(email="amal@budget.example", password=PASSWORD),
         "mediator": users.create_user(

@@ -5,13 +5,17 @@ The limits are settings.ACCOUNT_RATE_LIMITS["login_failed"]: 5 wrong passwords p
 """
 
 import logging
+import time
 from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
+
+from accounts.signals import login_hash
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +34,10 @@ def attempt(client: Client, email: str, password: str):
     return client.post(LOGIN, {"login": email, "password": password})
 
 
+def totp_code(secret: str) -> str:
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
 def signed_in(client: Client) -> bool:
     return "_auth_user_id" in client.session
 
@@ -40,7 +48,9 @@ def clock(time_machine):
     return time_machine
 
 
-def test_five_wrong_passwords_lock_the_address_even_for_the_right_password(client, clock, caplog):
+def test_five_wrong_passwords_lock_the_address_from_that_connection_even_for_the_right_password(
+    client, clock, caplog
+):
     account("orga@example.org")
     for _ in range(5):
         response = attempt(client, "orga@example.org", "falsch")
@@ -51,7 +61,8 @@ def test_five_wrong_passwords_lock_the_address_even_for_the_right_password(clien
     assert LOCKED in response.content.decode()
     assert not signed_in(client)
     assert any(
-        "login locked" in r.getMessage() and "orga@example.org" in r.getMessage() for r in caplog.records
+        "login locked" in r.getMessage() and login_hash("orga@example.org") in r.getMessage()
+        for r in caplog.records
     )
 
 
@@ -64,6 +75,27 @@ def test_failed_attempts_are_logged_without_the_password(client, clock, caplog):
     assert any(m.startswith("login failed") for m in messages)
     assert any(m.startswith("login ok") for m in messages)
     assert not any("geheim-falsch-123" in m or PASSWORD in m for m in messages)
+    assert not any("orga@example.org" in m for m in messages)  # a keyed hash instead
+    assert f"login={login_hash('Orga@Example.org ')}" in messages[0]
+
+
+def test_nobody_can_lock_an_organiser_out_her_correct_password_and_second_factor_still_go_through(
+    clock, settings
+):
+    settings.STAFF_MFA_REQUIRED = True
+    user = account("orga@example.org")
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    attacker = Client(REMOTE_ADDR="203.0.113.7")
+    for _ in range(8):
+        attempt(attacker, "orga@example.org", "falsch")
+    assert LOCKED in attempt(attacker, "orga@example.org", PASSWORD).content.decode()
+    organiser = Client(REMOTE_ADDR="198.51.100.20")
+    response = attempt(organiser, "orga@example.org", PASSWORD)
+    assert response.status_code == 302 and response["Location"] == "/de/accounts/2fa/authenticate/"
+    second = organiser.post("/de/accounts/2fa/authenticate/", {"code": totp_code(secret)})
+    assert second.status_code == 302 and signed_in(organiser)
+    assert organiser.get("/staff/").status_code == 200
 
 
 def test_the_lock_of_one_address_leaves_other_accounts_alone(client, clock):

@@ -38,7 +38,11 @@ def registration_message(
             )
             if invite:
                 context["calendar"] = invite
-        if kind == "registration_confirmed" and registration.event.kind == registration.event.Kind.FACHTAG:
+        if (
+            kind in ("registration_confirmed", "personal_link")
+            and registration.status == Registration.Status.CONFIRMED
+            and registration.event.kind == registration.event.Kind.FACHTAG
+        ):
             # Her QR code for the check-in at the door, made when the mail is sent.
             context["checkin_qr"] = True
             context["attachments"] = [

@@ -33,6 +33,13 @@ def _locked_registration(registration_id: int) -> tuple[Registration, Event]:
     return Registration.objects.select_for_update().get(pk=registration_id), event
 
 
+def _check_she_may_change(event: Event, now: datetime, actor) -> None:
+    """She changes or cancels through her link only while registration is open (her page offers it only
+    then); organisers (actor) may do it for her afterwards too."""
+    if actor is None and event.registration_state(now) != "open":
+        raise NotAllowed()
+
+
 def release_places(registration: Registration, *, event: Event, now: datetime, promote: bool = True) -> None:
     """Give back everything she holds (event place, childcare, workshop seats) and end her workshop wishes.
 
@@ -56,11 +63,13 @@ def release_places(registration: Registration, *, event: Event, now: datetime, p
 
 
 def cancel(*, registration_id: int, now: datetime, actor=None) -> Registration:
-    """Cancel her whole registration; her places are offered on at once. Cancelling twice does nothing."""
+    """Cancel her whole registration; her places are offered on at once. Cancelling twice does nothing.
+    Raises NotAllowed when she (no actor) tries it after registration has closed."""
     with atomic():
         registration, event = _locked_registration(registration_id)
         if not registration.is_active:
             return registration
+        _check_she_may_change(event, now, actor)
         release_places(registration, event=event, now=now, promote=False)
         set_registration_status(registration, Registration.Status.CANCELLED)
         entry = log(registration, Action.CANCELLED, actor=actor)
@@ -176,11 +185,13 @@ def update_childcare(
     *, registration_id: int, child_ages: list[int], notes: str, now: datetime, actor=None
 ) -> None:
     """Change the children she brings. Holding a place, the new childcare places must all be free, or
-    ChildcareUnavailable is raised and her current places are kept."""
+    ChildcareUnavailable is raised and her current places are kept. NotAllowed when she (no actor) tries it
+    after registration has closed."""
     with atomic():
         registration, event = _locked_registration(registration_id)
         if not registration.is_active:
             raise NotAllowed()
+        _check_she_may_change(event, now, actor)
         groups = lock_childcare_groups(event.pk)
         old_need = Counter(registration.children.values_list("group_id", flat=True))
         new_need = places.childcare_need(groups, child_ages)
@@ -229,11 +240,13 @@ def release_unconfirmed(*, now: datetime) -> int:
     return released
 
 
-def resend_links(*, email: str, now: datetime | None = None) -> int:
-    """Send her a new personal link for every active registration of this address whose links still
-    work (none: nothing happens). The new link replaces the old ones: links sent before stop working.
+def resend_links(*, email: str, renew: bool = False, now: datetime | None = None) -> int:
+    """Send her personal link again for every active registration of this address whose links still
+    work (none: nothing happens), with her check-in QR code where she has a place.
 
-    The caller answers the same either way, so nobody learns whether an address is registered.
+    Her links and check-in code stay as they are (anyone who knows her address may ask for this), unless
+    she asks for new ones (`renew`): then the links and code sent before stop working, and the mail holds
+    the new ones. The caller answers the same either way, so nobody learns whether an address is registered.
     """
     now = now or timezone.now()
     with atomic():
@@ -247,7 +260,8 @@ def resend_links(*, email: str, now: datetime | None = None) -> int:
             .select_for_update(of=("self",))
         )
         for registration in registrations:
-            renew_links(registration)
+            if renew:
+                renew_links(registration)
             entry = log(registration, Action.LINK_SENT)
             notify.registration_message(registration, "personal_link", entry)
         return len(registrations)

@@ -14,6 +14,7 @@ from fachtag.models import Event
 from registrations import calendar, rows, selectors
 from registrations.errors import InvalidChoice, RegistrationClosed
 from registrations.models import Booking, Child, MessageText, Registration
+from registrations.ratelimit import link_mail_allowed
 from registrations.services import notify, places
 from registrations.services.history import Action, log, log_many
 from registrations.services.locking import (
@@ -177,9 +178,11 @@ def register(
         event = lock_event(event_id, onto=programme) if lock_first else None
         # Without the lock: a registration of the same form or address committed after this look-up makes
         # our insert fail, and register() tries again.
-        same, existing = _earlier(event_id, email, submission_key)
+        same, existing, key_taken = _earlier(event_id, email, submission_key)
         if same:
             return SignupResult(same, created=False)
+        if key_taken:  # someone else's form's key: hers is not opened, and this one registers without it
+            submission_key = None
         if existing:  # her link is sent again with the event locked: from here on, locked first
             event, lock_first = event or lock_event(event_id, onto=programme), True
             # Read again under the lock: cancelled or erased meanwhile, it is none.
@@ -211,11 +214,13 @@ def register(
 
 
 def _link_again(event: Event, existing: Registration, texts, actor, now) -> SignupResult:
-    """Her registration for the event exists: her personal link is sent again."""
+    """Her registration for the event exists: her personal link is sent again (at most a few times an hour,
+    counted with "Lost your link?": docs/security.md, SEC-08)."""
     _check_open(event, actor, now)
-    existing.event = event
-    entry = log(existing, Action.LINK_SENT)
-    notify.registration_message(existing, "personal_link", entry, known={"texts": texts})
+    if link_mail_allowed(existing.email):
+        existing.event = event
+        entry = log(existing, Action.LINK_SENT)
+        notify.registration_message(existing, "personal_link", entry, known={"texts": texts})
     return SignupResult(existing, created=False)
 
 
@@ -302,8 +307,10 @@ def _write(registration, chosen: list, applicant: Applicant, decided: _Places, t
     notify.registration_message(registration, SIGNUP_OUTCOME[status][1], entries[-1], known=known)
 
 
-def _earlier(event_id: int, email: str, submission_key) -> tuple[Registration | None, Registration | None]:
-    """(the registration this same form made before, her active registration for the event).
+def _earlier(event_id: int, email: str, submission_key):
+    """(the registration this same form made before, her active registration for the event, whether the key
+    belongs to another registration). The same form means the same key, event and address: a key alone,
+    which the client sends, never opens anyone's registration.
 
     Usually there is neither: one narrow look-up in SQL (a hot statement of the sign-up rush, where the
     ORM's own work was four times the statement's), and the rows are loaded only when there is one.
@@ -314,9 +321,10 @@ def _earlier(event_id: int, email: str, submission_key) -> tuple[Registration | 
         ids = [pk for (pk,) in cursor.fetchall()]
     # Django sends no query for an empty pk__in, but it still compiles one (≈ 0.5 ms on every sign-up).
     found = list(Registration.objects.filter(pk__in=ids)) if ids else []
-    same = next((r for r in found if submission_key and r.submission_key == submission_key), None)
+    keyed = next((r for r in found if submission_key and r.submission_key == submission_key), None)
+    same = keyed if keyed is not None and keyed.event_id == event_id and keyed.email == email else None
     existing = next((r for r in found if r.event_id == event_id and r.email == email and r.is_active), None)
-    return same, existing
+    return same, existing, keyed is not None and same is None
 
 
 def _check_choices(workshop_ids: list[int], workshops: dict) -> None:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from notifications.models import OutboxMessage
 from registrations.choices import INTERPRETING_LANGUAGES
-from registrations.forms import FORM_SIGNER_SALT, parse_ages
+from registrations.forms import FORM_SIGNER_SALT, SignupForm, parse_ages
 from registrations.models import Registration
 from tests.fuzz.support import (
     EXAMPLES,
@@ -51,13 +51,19 @@ def emails():
     )
 
 
-@functools.cache
-def started_values():
-    """The signed time the form was shown: old enough (valid), too recent, from the future, or tampered."""
-    past = st.floats(5, 10**7).map(lambda age: signing.dumps(time.time() - age, salt=FORM_SIGNER_SALT))
-    recent = st.floats(-(10**6), 2.9).map(lambda age: signing.dumps(time.time() - age, salt=FORM_SIGNER_SALT))
+def started_values(key: str):
+    """The signed time the form was shown, bound to its key: old enough but under two hours (valid); too
+    recent, from the future, over two hours old, another form's, or tampered."""
+
+    def shown(age, bound_to=key):
+        return SignupForm.new_start_time(bound_to, at=time.time() - age)
+
+    past = st.floats(5, 7000).map(shown)
+    recent = st.floats(-(10**6), 2.9).map(shown)
+    expired = st.floats(7300, 10**7).map(shown)
+    another = st.uuids().map(lambda other: shown(60, str(other)))
     forged = FORGED_PAYLOADS.map(lambda payload: signing.dumps(payload, salt=FORM_SIGNER_SALT))
-    return past, st.one_of(recent, forged, any_text(60), past.map(lambda s: s[:-3] + "abc"))
+    return past, st.one_of(recent, expired, another, forged, any_text(60), past.map(lambda s: s[:-3] + "abc"))
 
 
 @st.composite
@@ -66,14 +72,15 @@ def signup_forms(draw, world, choices_of):
     event = draw(
         st.sampled_from([world.open, world.open, world.open, world.full, world.confirm, world.closed])
     )
-    past, bad_started = started_values()
+    key = str(draw(st.uuids()))
+    past, bad_started = started_values(key)
     valid = {
         "name": draw(names()),
         "email": draw(emails()),
         "language": draw(st.sampled_from(LANGUAGE_CODES)),
         "privacy_consent": draw(st.sampled_from(["on", "1", "true", "True"])),
         "started": draw(past),
-        "submission_key": str(draw(st.uuids())),
+        "submission_key": key,
         "website": "",
     }
     for name, choices in choices_of[event.pk].items():

@@ -5,16 +5,17 @@ from email import policy
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
 from icalendar import Calendar
 from pypdf import PdfReader
 
 from fachtag.models import Event, TimeSlot, Workshop
 from mediators import services
-from mediators.models import MediatorProfile, SessionRecord
+from mediators.models import ORGANISERS_GROUP, MediatorProfile, SessionRecord
 from notifications.models import OutboxMessage
 from notifications.rendering import render
-from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory, berlin
+from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory, berlin, mediator_manager
 
 pytestmark = pytest.mark.django_db
 
@@ -205,7 +206,7 @@ def test_replies_are_saved_and_organisers_see_them(client, series):
     client.post("/de/my/trainings/reply/", {"record": record.pk, "answer": "absent", "reason": "Arzttermin"})
     record.refresh_from_db()
     assert (record.reply, record.reason) == ("absent", "Arzttermin")
-    staff = get_user_model().objects.create_user(email="office@example.org", password="x" * 12, is_staff=True)
+    staff = mediator_manager("office@example.org")
     client.force_login(staff)
     content = client.get(f"/staff/mediators/trainings/{series.slug}/").content.decode()
     assert "Samira Nouri" in content and "Arzttermin" in content
@@ -222,14 +223,14 @@ def test_a_mediator_cannot_reply_for_another_or_open_her_certificate(client, ser
     )
     foreign_enrolment = foreign.enrolment_id
     assert client.get(f"/de/my/trainings/{foreign_enrolment}/certificate.pdf").status_code == 404
-    assert client.get("/staff/mediators/").status_code == 302  # no organiser rights
+    assert client.get("/staff/mediators/").status_code == 404  # no right to manage the pool
     assert other.user.email not in client.get("/de/my/trainings/").content.decode()
 
 
 def test_reaching_the_minimum_attendance_sends_a_certificate_that_names_her_and_the_sessions(client, series):
     profile = mediator(first_name="Samira", last_name="Nouri")
     services.enrol(event_id=series.pk)
-    staff = get_user_model().objects.create_user(email="office@example.org", password="x" * 12, is_staff=True)
+    staff = mediator_manager("office@example.org")
     sessions = list(Workshop.objects.filter(slot__event=series).order_by("slot__starts_at"))
     for session in sessions[:4]:
         record = SessionRecord.objects.get(session=session, enrolment__mediator=profile)
@@ -267,7 +268,7 @@ def test_reaching_the_minimum_attendance_sends_a_certificate_that_names_her_and_
 def test_organisers_tick_attendance_on_a_page(client, series):
     profile = mediator()
     services.enrol(event_id=series.pk)
-    staff = get_user_model().objects.create_user(email="office@example.org", password="x" * 12, is_staff=True)
+    staff = mediator_manager("office@example.org")
     client.force_login(staff)
     session = Workshop.objects.filter(slot__event=series).first()
     record = SessionRecord.objects.get(session=session, enrolment__mediator=profile)
@@ -279,7 +280,7 @@ def test_organisers_tick_attendance_on_a_page(client, series):
 
 
 def test_organisers_invite_several_mediators_at_once_from_a_pasted_list(client):
-    staff = get_user_model().objects.create_user(email="office@example.org", password="x" * 12, is_staff=True)
+    staff = mediator_manager("office@example.org")
     client.force_login(staff)
     response = client.post("/staff/mediators/", {"emails": "a@example.org, b@example.org\nc@example.org"})
     assert response.status_code == 302
@@ -333,7 +334,7 @@ def test_recording_attendance_makes_the_same_number_of_queries_for_3_and_for_12_
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    staff = get_user_model().objects.create_user(email="office@example.org", password="x" * 12, is_staff=True)
+    staff = mediator_manager("office@example.org")
     session = Workshop.objects.filter(slot__event=series).order_by("slot__starts_at").first()
 
     def queries_with(count: int, start: int) -> int:
@@ -346,3 +347,17 @@ def test_recording_attendance_makes_the_same_number_of_queries_for_3_and_for_12_
         return len(queries)
 
     assert queries_with(3, 0) == queries_with(9, 100)  # 3, then 12 enrolled
+
+
+def test_the_organisers_group_may_manage_the_pool_and_the_staff_flag_alone_may_not(client):
+    """Migration mediators/0004 grants the permission to the organisers' group."""
+    group = Group.objects.get(name=ORGANISERS_GROUP)
+    assert group.permissions.filter(codename="manage_mediators", content_type__app_label="mediators").exists()
+    users = get_user_model().objects
+    member = users.create_user(email="member@example.org", password="x" * 12, is_staff=True)
+    member.groups.add(group)
+    flag_only = users.create_user(email="flag@example.org", password="x" * 12, is_staff=True)
+    client.force_login(flag_only)
+    assert client.get("/staff/mediators/").status_code == 404
+    client.force_login(member)
+    assert client.get("/staff/mediators/").status_code == 200

@@ -17,7 +17,7 @@ from fachtag.models import Event, Workshop
 from notifications.models import OutboxMessage
 from registrations import selectors, services, tokens
 from registrations.errors import InvalidChoice
-from registrations.forms import FORM_SIGNER_SALT
+from registrations.forms import FORM_SIGNER_SALT, SignupForm
 from registrations.models import Booking, MessageText, Registration
 from registrations.services.locking import EVENT_STATE, WORKSHOP_STATE, lock_event, lock_workshops
 from registrations.services.signup import EARLIER_SQL
@@ -127,7 +127,8 @@ def test_anonymous_visitors_share_one_rendered_page_with_their_own_token_time_an
     for name in ("csrfmiddlewaretoken", "started", "submission_key"):
         assert values[0][name] != values[1][name]
     assert HIDDEN.sub("", pages[0]) == HIDDEN.sub("", pages[1])  # otherwise alike
-    assert abs(signing.loads(values[1]["started"], salt=FORM_SIGNER_SALT) - time.time()) < 5
+    shown_at, key = signing.loads(values[1]["started"], salt=FORM_SIGNER_SALT)
+    assert abs(shown_at - time.time()) < 5 and key == values[1]["submission_key"]
     cookies = [client.cookies[settings.CSRF_COOKIE_NAME].value for client in (first, second)]
     assert cookies[0] != cookies[1]  # each her own CSRF cookie
 
@@ -135,7 +136,7 @@ def test_anonymous_visitors_share_one_rendered_page_with_their_own_token_time_an
     for number, (client, form) in enumerate(zip((first, second), values, strict=True)):
         form = {
             **form,
-            "started": signing.dumps(time.time() - 60, salt=FORM_SIGNER_SALT),
+            "started": SignupForm.new_start_time(form["submission_key"], at=time.time() - 60),
             "name": f"Person {number}",
             "email": f"person{number}@example.org",
             "language": "de",

@@ -8,6 +8,8 @@ from django.test import RequestFactory
 
 from config.redis_client import redis_client
 from registrations.ratelimit import client_ip, too_many
+from tests.factories import EventFactory
+from tests.registrations.test_signup_views import valid_post
 
 
 @pytest.fixture(autouse=True)
@@ -66,3 +68,16 @@ def test_a_new_window_counts_from_one_again():
     redis_client().pexpire(key, 1)
     time.sleep(0.01)
     assert too_many("test", "10.0.0.9", limit=1) is False
+
+
+@pytest.mark.django_db
+def test_by_default_a_rotating_forwarded_header_does_not_lift_the_sign_up_limit(client):
+    """No TRUSTED_PROXY_COUNT set (gunicorn faces the network): X-Forwarded-For is only what the client says."""
+    event = EventFactory(capacity=100)
+    statuses = [
+        valid_post(
+            client, event, email=f"r{n}@example.org", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}"
+        ).status_code
+        for n in range(12)
+    ]
+    assert statuses == [302] * 10 + [429] * 2

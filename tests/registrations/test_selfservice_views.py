@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -179,3 +181,19 @@ def test_her_qr_code_is_on_the_manage_page_and_attached_to_the_confirmation(clie
     message = render(stored.kind, language=stored.language, to=stored.to, context=stored.context).as_email()
     [(content, mimetype)] = [(c, m) for name, c, m in message.attachments if name == "checkin-qr.png"]
     assert mimetype == "image/png" and content.startswith(b"\x89PNG")
+
+
+def test_after_registration_has_closed_her_link_no_longer_cancels_or_changes_childcare(client, time_machine):
+    """Her page hides the buttons then; the services refuse it too (two days after the event here)."""
+    event = EventFactory(has_childcare=True)
+    ChildcareGroup.objects.create(event=event, min_age=0, max_age=10, capacity=5)
+    registration = sign_up(event, child_ages=[3])
+    token = make_token(registration)
+    time_machine.move_to(event.ends_at + timedelta(days=2), tick=False)
+    cancelled = client.post(f"/de/r/{token}/cancel/")
+    assert cancelled.status_code == 409 and "nicht mehr möglich" in cancelled.content.decode()
+    changed = client.post(f"/de/r/{token}/childcare/", {"child_ages": "", "childcare_notes": ""})
+    assert changed.status_code == 200 and "nicht mehr möglich" in changed.content.decode()
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CONFIRMED
+    assert list(registration.children.values_list("age", flat=True)) == [3]

@@ -108,7 +108,7 @@ def test_an_address_registered_after_the_look_up_is_found_on_the_second_try(even
     look_up = signup._earlier
     misses = iter([True])
     monkeypatch.setattr(
-        signup, "_earlier", lambda *args: (None, None) if next(misses, False) else look_up(*args)
+        signup, "_earlier", lambda *args: (None, None, False) if next(misses, False) else look_up(*args)
     )
     result = services.register(
         event_id=event.pk,
@@ -125,7 +125,9 @@ def test_an_address_registered_after_the_look_up_is_found_on_the_second_try(even
 def test_a_registration_cancelled_after_the_look_up_gets_no_link_but_a_new_registration(event, monkeypatch):
     first = sign_up(event, email="amal@example.org")
     services.cancel(registration_id=first.pk, now=timezone.now())
-    monkeypatch.setattr(signup, "_earlier", lambda *args: (None, first))  # looked up while still active
+    monkeypatch.setattr(
+        signup, "_earlier", lambda *args: (None, first, False)
+    )  # looked up while still active
     result = services.register(
         event_id=event.pk,
         applicant=applicant(email="amal@example.org"),

@@ -2,13 +2,12 @@ import re
 import time
 
 import pytest
-from django.core import signing
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from fachtag.models import ChildcareGroup
 from notifications.models import OutboxMessage
-from registrations.forms import FORM_SIGNER_SALT
+from registrations.forms import SignupForm
 from registrations.models import Registration
 from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory
 
@@ -31,11 +30,13 @@ def form_values(client, url) -> dict:
     """The hidden values the page put into the form, made old enough to pass the time trap."""
     content = client.get(url).content.decode()
     values = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', content))
-    values["started"] = signing.dumps(time.time() - 60, salt=FORM_SIGNER_SALT)
+    values["started"] = SignupForm.new_start_time(values["submission_key"], at=time.time() - 60)
     return values
 
 
 def valid_post(client, event, workshop=None, language="de", **overrides):
+    """A filled-in sign-up sent back; HTTP_… entries of overrides are sent as request headers."""
+    headers = {key: overrides.pop(key) for key in list(overrides) if key.startswith("HTTP_")}
     url = f"/{language}/events/{event.slug}/signup/"
     data = {
         **form_values(client, url),
@@ -47,7 +48,7 @@ def valid_post(client, event, workshop=None, language="de", **overrides):
         **({f"slot_{workshop.slot_id}": str(workshop.pk)} if workshop else {}),
         **overrides,
     }
-    return client.post(url, data)
+    return client.post(url, data, **headers)
 
 
 def test_sign_up_page_shows_each_slot_with_free_seats(client, event, workshop):
@@ -144,7 +145,7 @@ def test_a_filled_honeypot_looks_accepted_but_stores_nothing(client, event):
 def test_a_form_sent_back_within_seconds_is_not_accepted(client, event):
     url = "/de/events/fachtag/signup/"
     values = form_values(client, url)
-    values["started"] = signing.dumps(time.time(), salt=FORM_SIGNER_SALT)
+    values["started"] = SignupForm.new_start_time(values["submission_key"])
     response = client.post(
         url, {**values, "name": "Bot", "email": "b@example.org", "language": "de", "privacy_consent": "on"}
     )
@@ -188,6 +189,22 @@ def test_a_registered_address_gets_a_neutral_answer_and_its_link_by_mail(client,
     known = client.post("/de/link/", {"email": "amal@example.org"})
     assert unknown.status_code == known.status_code == 302
     assert unknown["Location"] == known["Location"]
+
+
+def test_a_known_address_is_told_apart_as_docs_security_says_but_nothing_of_her_shows_and_her_mailbox_is_spared(
+    client, event
+):
+    """SEC-08, the accepted risk: a sign-up with a registered address ends on "link sent" (a new one on her
+    own page); the page shows nothing of her registration, and her link mails are limited per hour, counted
+    with "Lost your link?"."""
+    valid_post(client, event, email="amal@example.org", name="Amal Haddad")
+    answers = [valid_post(client, event, email="amal@example.org", name="Someone Else") for _ in range(3)]
+    assert all(answer["Location"].endswith("/link/sent/") for answer in answers)
+    page = client.get(answers[0]["Location"]).content.decode()
+    assert "Amal" not in page and "/r/" not in page
+    client.post("/de/link/", {"email": "amal@example.org"})
+    assert OutboxMessage.objects.filter(kind="personal_link", to="amal@example.org").count() == 3
+    assert Registration.objects.get().name == "Amal Haddad"
 
 
 def test_sign_up_post_makes_a_bounded_number_of_queries_whatever_the_registrations(

@@ -134,16 +134,38 @@ def test_a_forged_link_still_says_it_does_not_work_after_the_event(client, event
 # --- Renewal by her ------------------------------------------------------------------------------------
 
 
-def test_asking_for_a_new_link_replaces_the_old_ones(client, event):
+def test_asking_for_a_new_link_replaces_the_old_ones_and_sends_the_new_check_in_code(client, event):
     registration = sign_up(event, email="olena@example.org")
-    old = links(registration)
-    response = client.post("/de/link/", {"email": "Olena@Example.org"})
+    old, old_code = links(registration), make_token(registration, salt=CHECKIN_SALT)
+    response = client.post("/de/link/", {"email": "Olena@Example.org", "renew": "on"})
     assert response.status_code == 302
     new = new_link_sent_to(registration)
     assert client.get(new).status_code == 200
     for name, url in old.items():
         assert client.get(url).status_code == 404, name
     assert reload(registration).token_version == 2
+    with pytest.raises(BadToken):
+        registration_from_token(old_code, salt=CHECKIN_SALT)
+    assert qr_attached_to_the_link_mail(registration)
+
+
+def test_lost_your_link_sends_it_again_and_her_links_and_check_in_code_keep_working(client, event):
+    """Anyone who knows her address can ask for this: it must not spoil her entry at the door."""
+    registration = sign_up(event, email="olena@example.org")
+    old, old_code = links(registration), make_token(registration, salt=CHECKIN_SALT)
+    assert client.post("/de/link/", {"email": "olena@example.org"}).status_code == 302
+    assert client.get(new_link_sent_to(registration)).status_code == 200
+    for name, url in old.items():
+        assert client.get(url).status_code == 200, name
+    assert registration_from_token(old_code, salt=CHECKIN_SALT) == registration
+    assert reload(registration).token_version == 1
+    assert qr_attached_to_the_link_mail(registration)
+
+
+def qr_attached_to_the_link_mail(registration) -> bool:
+    message = OutboxMessage.objects.filter(kind="personal_link", to=registration.email).latest("pk")
+    factories = [attachment["factory"] for attachment in message.context.get("attachments", [])]
+    return message.context.get("checkin_qr") is True and factories == ["registrations.qr.qr_attachment"]
 
 
 def test_no_new_link_once_links_have_expired(client, event, time_machine):
