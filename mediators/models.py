@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from fachtag.models import Event, Workshop
 
 # Who may run the mediator pool, the training series and their attendance (invitations, deactivation,
-# attendance that sends certificates): a model permission, granted to the ORGANISERS_GROUP (migration 0004)
+# attendance that sends certificates): a model permission, granted to the ORGANISERS_GROUP (migration 0005)
 # and to nobody by the staff flag alone. Superusers have it.
 MANAGE_PERMISSION = "mediators.manage_mediators"
 ORGANISERS_GROUP = "Organisers"

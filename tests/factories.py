@@ -54,7 +54,7 @@ class WorkshopFactory(factory.django.DjangoModelFactory):
 
 
 def mediator_manager(email: str = "pool@example.org", password: str = "x" * 12, **fields):
-    """A staff account in the organisers' group, which migration mediators/0004 grants the permission to
+    """A staff account in the organisers' group, which migration mediators/0005 grants the permission to
     manage the mediator pool (the group is made again here for tests that flush the database)."""
     group, _created = Group.objects.get_or_create(name=ORGANISERS_GROUP)
     group.permissions.add(

@@ -99,7 +99,7 @@ def test_gunicorn_as_the_image_starts_it_logs_requests_without_tokens_or_address
         output = server.communicate(timeout=30)[0].decode()
     assert '"GET /de/r/[redacted]/ HTTP/1.1" 404' in output, output
     assert token not in output and code not in output and "amal@example.org" not in output
-    assert f"http://127.0.0.1:{port}/de/r/[redacted]/?from=[address]" in output
+    assert "/de/r/[redacted]/?from" not in output  # the access log format leaves the Referer out altogether
 
 
 def test_the_celery_worker_log_is_redacted_too():

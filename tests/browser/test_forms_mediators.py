@@ -2,14 +2,13 @@
 the pool and a training series, filled and sent in Chromium through the production middleware."""
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from fachtag.models import Event, TimeSlot, Workshop
 from mediators import services
 from mediators.models import Enrolment, MediatorProfile, SessionRecord
 from notifications.models import OutboxMessage
 from tests.browser_support import log_in, open_form, submit
-from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory, berlin
+from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory, berlin, mediator_manager
 from tests.registrations.helpers import reload
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -73,7 +72,7 @@ def test_an_invited_mediator_sets_her_password_fills_her_profile_and_replies_in_
 
 
 def test_an_organiser_invites_deactivates_enrols_and_records_attendance(page, live_server, series):
-    staff = get_user_model().objects.create_user(email="office@example.org", password="x" * 12, is_staff=True)
+    staff = mediator_manager(email="office@example.org")
     log_in(page, live_server, staff)
     pool = f"{live_server.url}/staff/mediators/"
 

@@ -45,7 +45,7 @@ def test_her_calendar_location_mail_and_pages_never_show_a_broken_line():
     workshop = WorkshopFactory(slot=TimeSlotFactory(event=event), room="Raum 201")
     registration = sign_up(event, workshop, language="ar", name="Amal Haddad")
     location = "Neues Rathaus, Martin-Luther-Ring 4–6, 04109 Leipzig"
-    assert calendar.day_entry(registration)["location"] == location
+    assert calendar.current_entries(registration)[0]["location"] == location
 
     stored = OutboxMessage.objects.get(kind="registration_confirmed", to=registration.email)
     rendered = render(stored.kind, language=stored.language, to=stored.to, context=stored.context)
