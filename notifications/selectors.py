@@ -36,3 +36,8 @@ def queue_status() -> QueueStatus:
             oldest_unsent=Min("created_at", filter=UNSENT),
         )
     )
+
+
+def failed_messages(*, limit: int = 200):
+    """The messages given up on, newest first, with their error: for the back office's mail queue."""
+    return OutboxMessage.objects.filter(failed_at__isnull=False).order_by("-failed_at", "-pk")[:limit]
