@@ -346,25 +346,42 @@ def send_batch(*, message_ids: list[int], take_urgent_first: bool = False) -> di
     pending = list(message_ids)
     urgent: list[int] = []  # taken from READY and not yet sent: handed back if the batch stops
     started = time.monotonic()
+    connection = get_connection()
+    hung = False
     try:
-        with get_connection() as connection:
-            while pending or urgent:
-                if time.monotonic() - started > BATCH_SECONDS:
-                    break
-                if take_urgent_first and not urgent:
-                    _keep_pace()  # so that a message handed over during the pause goes next
-                    urgent = take_urgent()
-                message_id = (urgent or pending).pop(0)  # in flight: send_once releases it if need be
-                counts[send_once(message_id=message_id, connection=connection)] += 1
+        connection.open()
+        while pending or urgent:
+            if time.monotonic() - started > BATCH_SECONDS:
+                break
+            if take_urgent_first and not urgent:
+                _keep_pace()  # so that a message handed over during the pause goes next
+                urgent = take_urgent()
+            message_id = (urgent or pending).pop(0)  # in flight: send_once releases it if need be
+            counts[send_once(message_id=message_id, connection=connection)] += 1
     except SoftTimeLimitExceeded:
+        hung = True
         logger.warning(
             "A mail batch reached its time limit; %d messages handed back", len(pending) + len(urgent)
         )
     except TRANSIENT_ERRORS:
+        _close(connection, abort=True)
         requeue(urgent)
         raise
+    _close(connection, abort=hung)
     requeue(urgent + pending)
     return counts
+
+
+def _close(connection, *, abort: bool) -> None:
+    """Close the SMTP connection: politely (QUIT), or, when the relay hangs or failed, by dropping the socket
+    (a QUIT would wait for the hanging relay again)."""
+    try:
+        if abort and getattr(connection, "connection", None) is not None:
+            connection.connection.close()
+            connection.connection = None
+        connection.close()
+    except Exception:  # noqa: BLE001 - a connection that will not close cleanly is dropped all the same
+        logger.warning("The SMTP connection did not close cleanly", exc_info=True)
 
 
 def retry_failed(message_ids: list[int] | None = None) -> list[int]:
