@@ -275,9 +275,17 @@ def send_once(*, message_id: int, connection=None) -> str:
     _took_a_slot()
     attempts = message.attempts + 1
     try:
-        email = render(
-            message.kind, language=message.language, to=message.to, context=message.context
-        ).as_email()
+        try:  # rendering, attachments, calendar parts: any error but the database's is the message's own
+            email = render(
+                message.kind, language=message.language, to=message.to, context=message.context
+            ).as_email()
+        except (SoftTimeLimitExceeded, DatabaseError):
+            raise
+        except (
+            Exception
+        ) as exc:  # a poison message (even an OSError here: a file an attachment needs is gone)
+            _mark_failed(message_id, attempts, exc)
+            return "failed"
         (connection or get_connection()).send_messages([email])
     except SoftTimeLimitExceeded:
         _release(message_id, attempts, "Time limit reached while sending", failed=attempts >= MAX_ATTEMPTS)
@@ -290,7 +298,7 @@ def send_once(*, message_id: int, connection=None) -> str:
         raise
     except DatabaseError:
         raise  # not the message's fault (an attachment reading the database): its lease re-opens the claim
-    except Exception as exc:  # a poison message: it will not render or attach however often we try
+    except Exception as exc:  # the message cannot be put on the wire (e.g. a header that will not encode)
         _mark_failed(message_id, attempts, exc)
         return "failed"
     OutboxMessage.objects.filter(pk=message_id).update(sent_at=timezone.now(), attempts=attempts)

@@ -70,6 +70,22 @@ def test_an_attachment_that_raises_is_a_poison_message_too(mailoutbox, monkeypat
     assert OutboxMessage.objects.get(pk=ids[1]).last_error == "ValueError: the PDF could not be made"
 
 
+def test_a_file_an_attachment_needs_being_gone_is_not_taken_for_a_network_error(mailoutbox, monkeypatch):
+    """FileNotFoundError is an OSError, like a lost connection: while rendering it still marks the message failed,
+    instead of stopping the batch for a retry."""
+    ids = write(2)
+    real = outbox.render
+
+    def render(kind, **kwargs):
+        if kwargs["to"] == "p0@example.org":
+            raise FileNotFoundError("static/fonts/missing.ttf")
+        return real(kind, **kwargs)
+
+    monkeypatch.setattr(outbox, "render", render)
+    assert outbox.send_batch(message_ids=ids) == {"sent": 1, "skipped": 0, "failed": 1}
+    assert OutboxMessage.objects.get(pk=ids[0]).last_error.startswith("FileNotFoundError")
+
+
 def test_a_database_error_is_not_blamed_on_the_message(monkeypatch):
     from django.db import OperationalError
 
