@@ -60,6 +60,9 @@ BATCH_SIZE = 100  # at most, over one SMTP connection
 BATCH_SECONDS = 120
 Lane = OutboxMessage.Lane
 BULK_KINDS = frozenset({"reminder", "announcement", "training_reminder"})
+# Messages withdrawn when her data was deleted go to an address under the reserved top-level domain .invalid
+# (RFC 2606; registrations.services.privacy): never sent again.
+WITHDRAWN_TO = ".invalid"
 
 
 def lease() -> timedelta:
@@ -393,8 +396,12 @@ def _close(connection, *, abort: bool) -> None:
 
 
 def retry_failed(message_ids: list[int] | None = None) -> list[int]:
-    """Send failed messages again (these, or all of them), with a fresh count of attempts. Returns the ids."""
-    failed = OutboxMessage.objects.filter(failed_at__isnull=False, sent_at=None)
+    """Send failed messages again (these, or all of them), with a fresh count of attempts. Returns the ids.
+    Messages withdrawn when her data was deleted or anonymised (sent to the reserved .invalid domain, their
+    contents emptied) stay withdrawn."""
+    failed = OutboxMessage.objects.filter(failed_at__isnull=False, sent_at=None).exclude(
+        to__iendswith=WITHDRAWN_TO
+    )
     if message_ids is not None:
         failed = failed.filter(pk__in=message_ids)
     ids = list(failed.order_by("lane", "pk").values_list("pk", flat=True))

@@ -220,3 +220,18 @@ def test_failed_messages_can_be_sent_again(mailoutbox, django_capture_on_commit_
     again = OutboxMessage.objects.filter(pk__in=ids[:2])
     assert all(m.sent_at and not m.failed_at and m.attempts == 1 and not m.last_error for m in again)
     assert outbox.retry_failed() == []
+
+
+def test_messages_withdrawn_when_her_data_was_deleted_are_never_sent_again(mailoutbox):
+    from notifications import selectors
+    from registrations.services.privacy import ANONYMOUS_RECIPIENT, WITHDRAWN
+
+    ids = write(2)
+    OutboxMessage.objects.filter(pk=ids[0]).update(
+        failed_at=timezone.now(), to=ANONYMOUS_RECIPIENT, context={}, last_error=WITHDRAWN
+    )
+    OutboxMessage.objects.filter(pk=ids[1]).update(failed_at=timezone.now(), last_error="SMTPDataError: 554")
+    assert [m.pk for m in selectors.failed_messages()] == [ids[1]]
+    with mock.patch.object(outbox, "requeue"):
+        assert outbox.retry_failed() == [ids[1]]
+    assert OutboxMessage.objects.get(pk=ids[0]).failed_at is not None
