@@ -2,12 +2,12 @@
 that cannot be sent never blocks the others.
 
 **Once.** Sending claims the row first (a conditional UPDATE only one worker can win; the claim names the
-worker, host:pid, and its time starts a lease of LEASE), sends outside any transaction, then marks it sent. A
+worker, host:pid, and its time starts a lease of OUTBOX_LEASE_SECONDS, 90 s), sends outside any transaction, then marks it sent. A
 claim covers one message only: a batch claims each message just before it goes out (after the pause for the
 relay's limit), so a live worker holds at most one claim per process, for the length of one rendering and one
-SMTP conversation (EMAIL_TIMEOUT bounds each step of it), far less than LEASE. The sweep (every
-OUTBOX_SWEEP_SECONDS) re-opens claims older than LEASE: a worker that died is noticed within LEASE + one sweep
-(two minutes). The one path to a duplicate: a worker that dies, or stalls longer than LEASE, after the relay
+SMTP conversation (EMAIL_TIMEOUT bounds each step of it), far less than the lease. The sweep (every
+OUTBOX_SWEEP_SECONDS, 30 s) re-opens claims older than the lease: a worker that died is noticed within the
+lease and one sweep (two minutes). The one path to a duplicate: a worker that dies (or stalls longer than the lease) after the relay
 accepted a message but before the row is marked sent; the re-opened message goes out again. We accept that
 over losing a confirmation.
 
@@ -22,12 +22,13 @@ A database error is not the message's fault: it is raised and the lease re-opens
 about BATCH_SECONDS (half the task's 240 s soft limit), and stops taking messages after BATCH_SECONDS whatever
 the relay does, handing the rest back (requeue). If the soft time limit strikes anyway (a relay that hangs),
 the message in flight is released (with an attempt counted, so a message that always hangs ends as failed)
-and the rest of the batch is handed back: no claim waits for its lease.
+and the rest of the batch is handed back: no claim waits for its lease. The hanging connection is dropped,
+not closed with a QUIT that would wait for the relay again.
 
 **Two lanes, one queue.** Each row has a lane from its kind (BULK_KINDS: reminders, announcements; all the
 others, which someone waits for, are transactional). Transactional messages are handed over through the READY
-list in Redis (see _queue); bulk ones as send_batch tasks. Every batch, whichever task runs it, takes the
-transactional messages waiting in READY before each of its own messages (take_urgent). So with a worker busy on
+list in Redis (see _queue); bulk ones as send_batch tasks. Every send_batch run takes the transactional message waiting
+first in READY, if any, before each of its own messages (take_urgent); send_ready runs take READY in batches. So with a worker busy on
 an announcement to 2,000 people, her confirmation waits for one message's pause, not for the announcement
 (bench/lanes.py). This needs no second Celery queue (a second queue would still wait for a worker process to
 finish its bulk batch); the worker consumes the default queue, as docker-compose.yml runs it. The sweep
