@@ -5,6 +5,8 @@ from backoffice import privacy, views
 app_name = "backoffice"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("mail/", views.mail_queue, name="mail_queue"),
+    path("mail/resend/", views.mail_resend, name="mail_resend"),
     path("events/<slug:slug>/", views.dashboard, name="dashboard"),
     path("events/<slug:slug>/participants/", views.participants, name="participants"),
     path("events/<slug:slug>/participants/<int:registration_id>/", views.registration, name="registration"),

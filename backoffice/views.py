@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from backoffice import access, audit, selectors
@@ -17,6 +18,7 @@ from backoffice.forms import AnnouncementForm, CapacityForm, ParticipantFilterFo
 from backoffice.models import Announcement, AuditEntry
 from config.ids import parse_id
 from fachtag.models import Event, Workshop
+from notifications import outbox
 from notifications import selectors as outbox_selectors
 from pages.views import PRIVACY_NOTICE_VERSION
 from registrations import services
@@ -38,8 +40,56 @@ def index(request):
         "organised": organised,
         "mail": mail,
         "mail_stuck": mail.is_stuck(timezone.now()),
+        "may_resend": request.user.has_perm(RESEND_PERMISSION),
     }
     return render(request, "backoffice/index.html", context)
+
+
+RESEND_PERMISSION = (
+    "notifications.resend_outboxmessage"  # global administrators have it, or whom they give it
+)
+
+
+def _may_resend_or_404(request) -> None:
+    """The failed messages name recipients of every event: only for those who may send them again."""
+    if not request.user.has_perm(RESEND_PERMISSION):
+        raise Http404
+
+
+@login_required
+def mail_queue(request):
+    """The mail queue: its figures and the messages given up on, with their error."""
+    _may_resend_or_404(request)
+    mail = outbox_selectors.queue_status()
+    return render(
+        request,
+        "backoffice/mail_queue.html",
+        {
+            "mail": mail,
+            "mail_stuck": mail.is_stuck(timezone.now()),
+            "failed": outbox_selectors.failed_messages(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def mail_resend(request):
+    """Send every failed message again (e.g. after the relay's refusal was fixed)."""
+    _may_resend_or_404(request)
+    ids = outbox.retry_failed()
+    audit.record(request, "mail_resend", messages=len(ids))
+    if ids:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d message is being sent again.", "%(count)d messages are being sent again.", len(ids)
+            )
+            % {"count": len(ids)},
+        )
+    else:
+        messages.info(request, _("There were no failed messages to send again."))
+    return redirect("backoffice:mail_queue")
 
 
 @login_required

@@ -183,7 +183,11 @@ CELERY_BEAT_SCHEDULE = {
     "promote-waiting-lists": {"task": "registrations.tasks.promote_waiting_lists", "schedule": 300.0},
     "send-due-reminders": {"task": "registrations.tasks.send_due_reminders", "schedule": 300.0},
     "send-session-reminders": {"task": "mediators.tasks.send_session_reminders", "schedule": 900.0},
-    "send-unsent-messages": {"task": "notifications.tasks.send_unsent_messages", "schedule": 120.0},
+    # Re-opens expired mail claims: a dead worker's message goes out within the lease plus this (two minutes).
+    "send-unsent-messages": {
+        "task": "notifications.tasks.send_unsent_messages",
+        "schedule": float(env.int("OUTBOX_SWEEP_SECONDS", default=30)),
+    },
     "check-mail-queue": {"task": "notifications.tasks.check_queue", "schedule": 300.0},
     # Daily jobs at a time of day (Europe/Berlin, CELERY_TIMEZONE), not every 24 hours from beat's start: a
     # restart of beat must never postpone them.
@@ -206,6 +210,11 @@ else:
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 # Messages a minute per worker process (the worker runs two), for a relay with a sending limit; 0 = no pause.
 EMAIL_MAX_PER_MINUTE = env.int("EMAIL_MAX_PER_MINUTE", default=0)
+# Every step of an SMTP conversation gives up after this many seconds (a hanging relay must not outlast a claim).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# A claim on an outgoing message holds this long (one rendering and one SMTP conversation take seconds); then
+# the sweep takes it for the message of a dead worker and sends it again (notifications/outbox.py).
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=90)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Fachtag <fachtag@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The office's functional mailbox: organiser of calendar invites, reply address of messages.

@@ -5,8 +5,19 @@ from notifications.models import OutboxMessage
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
-    list_display = ["kind", "to", "language", "created_at", "sent_at", "failed_at", "attempts", "last_error"]
+    list_display = [
+        "kind",
+        "lane",
+        "to",
+        "language",
+        "created_at",
+        "sent_at",
+        "failed_at",
+        "attempts",
+        "last_error",
+    ]
     list_filter = [
+        "lane",
         "kind",
         "language",
         ("sent_at", admin.EmptyFieldListFilter),

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from email import charset
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.module_loading import import_string
@@ -55,9 +55,6 @@ class RenderedMessage:
         message.encoding = QUOTED_UTF8
         message.attach_alternative(content.decode(), f"text/calendar; method={method}")
         message.attach(ATTACHMENT_NAMES[method], content, "application/ics")
-
-    def send_with(self, connection=None) -> None:
-        (connection or get_connection()).send_messages([self.as_email()])
 
 
 def render(kind: str, *, language: str, to: str, context: dict) -> RenderedMessage:

@@ -36,3 +36,13 @@ def queue_status() -> QueueStatus:
             oldest_unsent=Min("created_at", filter=UNSENT),
         )
     )
+
+
+def failed_messages(*, limit: int = 200):
+    """The messages given up on, newest first, with their error: for the back office's mail queue (not those
+    withdrawn when her data was deleted: they go to the reserved .invalid domain and are never sent again)."""
+    return (
+        OutboxMessage.objects.filter(failed_at__isnull=False)
+        .exclude(to__iendswith=".invalid")
+        .order_by("-failed_at", "-pk")[:limit]
+    )

@@ -7,6 +7,7 @@ Retries follow the back-off the outbox recorded for the message (exponential wit
 
 import logging
 
+from billiard.exceptions import SoftTimeLimitExceeded
 from celery import shared_task
 from django.utils import timezone
 
@@ -20,6 +21,8 @@ def send_message(self, message_id: int) -> str:
     """Send one outbox message."""
     try:
         return outbox.send_once(message_id=message_id)
+    except SoftTimeLimitExceeded:  # its claim is released; the sweep sends it after the back-off
+        return "released"
     except outbox.TRANSIENT_ERRORS as exc:
         raise self.retry(exc=exc, countdown=outbox.seconds_until_retry([message_id])) from exc
 
@@ -46,18 +49,19 @@ def send_ready() -> dict:
 
 @shared_task(bind=True, acks_late=True, max_retries=outbox.MAX_ATTEMPTS)
 def send_batch(self, message_ids: list[int]) -> dict:
-    """Send a batch (e.g. reminders) over one SMTP connection."""
+    """Send a batch (e.g. reminders) over one SMTP connection, each waiting transactional message first."""
     try:
-        return outbox.send_batch(message_ids=message_ids)
+        return outbox.send_batch(message_ids=message_ids, take_urgent_first=True)
     except outbox.TRANSIENT_ERRORS as exc:
         raise self.retry(exc=exc, countdown=outbox.seconds_until_retry(message_ids)) from exc
 
 
 @shared_task
 def send_unsent_messages() -> int:
-    """Periodic sweep: queue, in batches, whatever is still unsent (e.g. Redis was down when it was written)."""
+    """Periodic sweep (every OUTBOX_SWEEP_SECONDS): re-open the claims whose lease ran out (a dead worker's) and
+    queue whatever is still unsent (e.g. Redis was down when it was written), transactional first."""
     ids = outbox.unsent_ids()
-    outbox.queue_in_batches(ids)
+    outbox.requeue(ids)
     return len(ids)
 
 

@@ -151,3 +151,17 @@ def test_the_locked_requirements_match_pyproject_and_carry_hashes():
     for block in re.split(r"\n(?=[A-Za-z])", runtime_text.split("\n", 2)[2]):
         assert "--hash=sha256:" in block, block.splitlines()[0]
     assert "--require-hashes -r requirements/runtime.txt" in (ROOT / "Dockerfile").read_text()
+
+
+def test_the_worker_consumes_every_queue_the_mail_tasks_go_to():
+    """Both mail lanes travel on one Celery queue (notifications/outbox.py): a worker told to consume other queues
+    (-Q) would leave every mail unsent."""
+    from config.celery import app
+
+    queues = {app.conf.task_default_queue}
+    for task in ("send_ready", "send_batch", "send_message", "send_unsent_messages"):
+        route = app.amqp.router.route({}, f"notifications.tasks.{task}")
+        queues.add(route["queue"].name)
+    words = command_words(compose()["services"]["worker"])
+    consumed = next((words[i + 1] for i, w in enumerate(words) if w in ("-Q", "--queues")), None)
+    assert consumed is None and queues == {app.conf.task_default_queue} or set(consumed.split(",")) >= queues

@@ -554,7 +554,14 @@ PAGES: dict[str, Page] = {
         4, _url("mediators:feed", token=lambda w: w.sample["enrolment"].mediator.feed_token)
     ),
     # Back office (an organiser of the events).
-    "backoffice:index": Page(7, _url("backoffice:index"), user="organiser"),
+    # +2 since the mail queue page: whether she may send failed messages again (her and her groups' permissions).
+    "backoffice:index": Page(9, _url("backoffice:index"), user="organiser"),
+    # The mail queue (a global administrator): figures and failed messages in one query each; sending them again
+    # (none fail here: 4; with failed ones, + the update and the lanes read of the hand-over).
+    "backoffice:mail_queue": Page(5, _url("backoffice:mail_queue"), user="admin"),
+    "backoffice:mail_resend": Page(
+        6, _url("backoffice:mail_resend"), user="admin", status=302, method="post"
+    ),
     "backoffice:dashboard": Page(14, _url("backoffice:dashboard", slug=A), user="organiser"),
     "backoffice:participants": Page(11, _url("backoffice:participants", slug=A), user="organiser"),
     "backoffice:participants filtered": Page(

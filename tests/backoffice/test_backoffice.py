@@ -91,6 +91,70 @@ def test_organisers_and_administrators_reach_their_event(client, two_events):
     assert client.get(f"/staff/events/{b.slug}/participants/{registration.pk}/").status_code == 404
 
 
+# The back office's URLs outside an event: who may reach them (GET, or POST for actions). The mail queue names
+# recipients of every event: only for those who may send failed messages again (administrators, or a
+# user given notifications.resend_outboxmessage).
+GLOBAL_URLS = {
+    "mail_queue": (
+        "get",
+        {"admin": 200, "resender": 200, "organiser_a": 404, "door_a": 404, "organiser_b": 404},
+    ),
+    "mail_resend": (
+        "post",
+        {"admin": 302, "resender": 302, "organiser_a": 404, "door_a": 404, "organiser_b": 404},
+    ),
+}
+
+
+def test_every_mail_url_of_the_back_office_is_in_the_permission_matrix(two_events):
+    names = {p.name for p in _walk(get_resolver().url_patterns) if not p.pattern.regex.groupindex}
+    assert {name for name in names if name.startswith("mail")} == set(GLOBAL_URLS)
+
+
+def test_the_mail_queue_and_its_action_only_for_those_who_may_resend(client, two_events):
+    from django.contrib.auth.models import Permission
+
+    _a, _b, roles = two_events
+    roles["resender"] = type(roles["admin"]).objects.create_user(
+        email="it@example.org", password="x" * 12, is_staff=True
+    )
+    roles["resender"].user_permissions.add(Permission.objects.get(codename="resend_outboxmessage"))
+    for name, (method, expected) in GLOBAL_URLS.items():
+        for role, status in expected.items():
+            client.force_login(roles[role])
+            response = getattr(client, method)(reverse(f"backoffice:{name}"))
+            assert response.status_code == status, (name, role)
+    assert AuditEntry.objects.filter(action="mail_resend").count() == 2  # the two allowed POSTs only
+
+
+def test_sending_failed_messages_again_is_audited_and_they_go_out(
+    client, two_events, mailoutbox, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from notifications import tasks
+
+    _a, _b, roles = two_events
+    with mock.patch("notifications.tasks.send_ready.delay"):
+        registration = sign_up(_a)
+    mailoutbox.clear()
+    OutboxMessage.objects.update(
+        failed_at=timezone.now(), attempts=8, last_error="SMTPDataError: 554 5.7.1 Spam"
+    )
+    client.force_login(roles["admin"])
+    page = client.get(reverse("backoffice:mail_queue")).content.decode()
+    assert "SMTPDataError: 554 5.7.1 Spam" in page and registration.email in page
+    failed = OutboxMessage.objects.count()
+    with mock.patch("notifications.tasks.send_ready.delay", side_effect=tasks.send_ready):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("backoffice:mail_resend"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("backoffice:mail_queue")
+    assert [m.to for m in mailoutbox] == [[registration.email]] * failed
+    assert not OutboxMessage.objects.filter(failed_at__isnull=False).exists()
+    entry = AuditEntry.objects.get(action="mail_resend")
+    assert entry.actor == roles["admin"] and entry.detail == {"messages": failed}
+
+
 def test_the_index_lists_only_her_events(client, two_events):
     _a, _b, roles = two_events
     client.force_login(roles["organiser_a"])

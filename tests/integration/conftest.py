@@ -103,9 +103,12 @@ def celery_worker(transactional_db):
         signals.task_postrun.disconnect(close_connections)
 
 
-def start_worker_process(smtp_port: int, *, application_name: str = "") -> subprocess.Popen:
-    """A real `celery -A config worker` process (solo pool) on the test database, Redis and SMTP server,
-    with the production settings' database connection handling (CONN_MAX_AGE, health checks)."""
+def start_worker_process(
+    smtp_port: int, *, application_name: str = "", options: tuple = ("--pool=solo",), env: dict | None = None
+) -> subprocess.Popen:
+    """A real `celery -A config worker` process (solo pool unless options say otherwise) on the test database,
+    Redis and SMTP server, with the production settings' database connection handling (CONN_MAX_AGE, health
+    checks). It leads its own process group (pool children, an embedded beat): os.killpg(worker.pid, …)."""
     from django.db import connection
 
     from tests.services import celery_worker_command
@@ -117,13 +120,15 @@ def start_worker_process(smtp_port: int, *, application_name: str = "") -> subpr
         "DJANGO_SETTINGS_MODULE": "config.settings_test",
         "DATABASE_URL": f"{url}?application_name={application_name}" if application_name else url,
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+        **(env or {}),
     }
     return subprocess.Popen(
-        celery_worker_command("--pool=solo"),
+        celery_worker_command(*options),
         cwd=Path(__file__).resolve().parents[2],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
 
 
