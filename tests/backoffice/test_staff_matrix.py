@@ -17,9 +17,10 @@ from tests.test_security_rules import every_route
 pytestmark = pytest.mark.django_db
 
 # Who may open each page. organiser: her event's organisers; door: its organisers and door staff;
-# staff: any staff account or event role; pool: the mediator-pool permission (organisers' group).
-# Global administrators (superusers) may everything.
-ORGANISER, DOOR, STAFF, POOL = "organiser", "door", "staff", "pool"
+# staff: any staff account or event role; pool: the mediator-pool permission (organisers' group); mail: the
+# permission to send failed messages again (notifications.resend_outboxmessage). Global administrators
+# (superusers) may everything.
+ORGANISER, DOOR, STAFF, POOL, MAIL = "organiser", "door", "staff", "pool", "mail"
 MATRIX = {
     "backoffice:index": STAFF,
     "backoffice:dashboard": ORGANISER,
@@ -52,12 +53,15 @@ MATRIX = {
     "mediators-staff:set_active": POOL,
     "mediators-staff:series": POOL,
     "mediators-staff:attendance": POOL,
+    "backoffice:mail_queue": MAIL,
+    "backoffice:mail_resend": MAIL,
 }
 ALLOWED = {
     ORGANISER: {"organiser_a", "admin"},
     DOOR: {"organiser_a", "door_a", "admin"},
     STAFF: {"organiser_a", "door_a", "organiser_b", "staff_flag_only", "pool", "admin"},
     POOL: {"pool", "admin"},
+    MAIL: {"admin"},
 }
 ACCOUNTS = ["admin", "organiser_a", "door_a", "organiser_b", "staff_flag_only", "pool", "mediator"]
 

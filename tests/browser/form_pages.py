@@ -108,9 +108,14 @@ FORM_PAGES = {
     "mfa_reauthenticate": [f"{ACCOUNTS}::{AUTHENTICATOR_APP}"],
     "mfa_generate_recovery_codes": [f"{ACCOUNTS}::{AUTHENTICATOR_APP}"],
     "mfa_deactivate_totp": [f"{ACCOUNTS}::{AUTHENTICATOR_APP}"],
+    "backoffice:mail_resend": [
+        "tests/browser/test_mail_queue_page.py::test_an_administrator_sees_failed_messages_and_sends_them_again"
+    ],
 }
 
+
 NO_FORM = {
+    "backoffice:mail_queue": "the mail queue; its one button posts to backoffice:mail_resend",
     "set_language": "no page posts here: the language switcher is a list of links",
     "fachtag:home": "page without a form",
     "fachtag:event": "page without a form",
