@@ -44,9 +44,11 @@ test: compilemessages
 messages: install
 	DEBUG=true $(BIN)/python manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench
 
+# ruff, and the apps' layers (import-linter contracts in pyproject.toml).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 vendor-ui:
 	bash scripts/vendor-ui.sh

@@ -7,7 +7,7 @@ import logging
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from registrations.ratelimit import client_ip
+from config.http import client_ip
 
 logger = logging.getLogger("accounts.security")
 

@@ -17,7 +17,7 @@ from backoffice.forms import AnnouncementForm, CapacityForm, ParticipantFilterFo
 from backoffice.models import Announcement, AuditEntry
 from fachtag.models import Event, Workshop
 from notifications import selectors as outbox_selectors
-from pages.views import PRIVACY_NOTICE_VERSION
+from pages.constants import PRIVACY_NOTICE_VERSION
 from registrations import services
 from registrations.errors import RegistrationError
 from registrations.models import Registration
