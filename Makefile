@@ -1,7 +1,7 @@
 # Fachtag: every target wraps commands you could type yourself.
 # Debian's python3.11 where there is one: built with PGO and LTO like the production image's interpreter
-# (python:3.11-slim-bookworm), it runs the site with about a tenth less CPU than a plain source build
-# such as pyenv's (bench/README.md). Any other Python 3.11: make PYTHON=python3.11 ...
+# (python:3.11-slim-bookworm), so what you measure here is what production runs; a plain source build
+# such as pyenv's is slower (bench/README.md). Any other Python 3.11: make PYTHON=python3.11 ...
 PYTHON ?= $(firstword $(if $(wildcard /usr/lib/python3.11/ensurepip),/usr/bin/python3.11) python3.11)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -44,9 +44,11 @@ test: compilemessages
 messages: install
 	DEBUG=true $(BIN)/python manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench
 
+# ruff, and the apps' layers (import-linter contracts in pyproject.toml).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 vendor-ui:
 	bash scripts/vendor-ui.sh

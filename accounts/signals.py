@@ -9,7 +9,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.utils.crypto import salted_hmac
 
-from registrations.ratelimit import client_ip
+from config.http import client_ip
 
 logger = logging.getLogger("accounts.security")
 

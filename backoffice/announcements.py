@@ -8,6 +8,7 @@ from django.utils import translation
 from backoffice.models import Announcement
 from notifications import outbox
 from notifications.models import OutboxMessage
+from registrations.message_keys import message_key
 from registrations.models import Booking, Registration
 from registrations.services.privacy import ANONYMOUS_DOMAIN
 from registrations.tokens import make_token
@@ -44,7 +45,7 @@ def queue(announcement: Announcement) -> int:
             path = reverse("registrations:manage", kwargs={"token": make_token(registration)})
         messages.append(
             OutboxMessage(
-                key=f"{KEY_PREFIX}:{announcement.pk}:{registration.uuid.hex}",
+                key=message_key(registration, KEY_PREFIX, announcement.pk),
                 group=f"{KEY_PREFIX}:{announcement.pk}",
                 kind="announcement",
                 to=registration.email,

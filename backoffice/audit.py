@@ -1,5 +1,5 @@
 from backoffice.models import AuditEntry
-from registrations.ratelimit import client_ip
+from config.http import client_ip
 
 
 def record(request, action: str, *, event=None, registration=None, **detail) -> None:

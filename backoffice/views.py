@@ -20,7 +20,7 @@ from config.ids import parse_id
 from fachtag.models import Event, Workshop
 from notifications import outbox
 from notifications import selectors as outbox_selectors
-from pages.views import PRIVACY_NOTICE_VERSION
+from pages.constants import PRIVACY_NOTICE_VERSION
 from registrations import services
 from registrations.errors import RegistrationError
 from registrations.models import Registration

@@ -5,7 +5,7 @@ through it as through the sign-up: GET the form (CSRF cookie), POST it, follow t
 reads her row. Nothing else: no sessions, no users, no translations, no mail, no cache. What one
 registration costs here is what the machine charges for Django, gunicorn and PostgreSQL themselves at
 that moment, so the sign-up's CPU over this one moves less with the VM's faster and slower minutes than
-its CPU-seconds do (less, though not by nothing: bench/README.md, session 8).
+its CPU-seconds do (less, though not by nothing: bench/HISTORY.md, session 8).
 
 This module is that site's settings, URLs, views and WSGI application in one (DJANGO_SETTINGS_MODULE=bare).
 """

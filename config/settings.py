@@ -159,7 +159,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Celery's Django fix-up closes the database connections after every task unless they may be reused this many
 # times; config/celery.py closes them as Django would (CONN_MAX_AGE, health checks) instead. A connection per
-# mail meant a new PostgreSQL backend per mail: ≈ 3 ms of the database's CPU each in a sign-up rush (bench/).
+# mail meant a new PostgreSQL backend per mail, started and torn down on the database's cores while the
+# sign-ups need them (bench/README.md has the cost).
 CELERY_DB_REUSE_MAX = 1000
 # Keep publishing short when Redis is away: the outbox sweep sends what could not be queued.
 CELERY_BROKER_TRANSPORT_OPTIONS = {

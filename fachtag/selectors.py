@@ -3,7 +3,7 @@
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from fachtag.models import Event, TimeSlot, Workshop
+from fachtag.models import DEFAULT_RETENTION_DAYS, DEFAULT_SENSITIVE_RETENTION_DAYS, Event, TimeSlot, Workshop
 
 
 def upcoming_public_events(*, now=None) -> QuerySet[Event]:
@@ -21,3 +21,14 @@ def event_with_programme(*, slug: str) -> Event:
         Prefetch("workshops", queryset=workshops)
     )
     return Event.objects.public().prefetch_related(Prefetch("slots", queryset=slots)).get(slug=slug)
+
+
+def retention_periods() -> dict:
+    """The periods the privacy notice states, from the settings themselves so that the text cannot drift:
+    the defaults, and each public event whose participants' data is still held (one query)."""
+    events = Event.objects.public().filter(anonymised_at=None).order_by("starts_at")
+    return {
+        "sensitive_days": DEFAULT_SENSITIVE_RETENTION_DAYS,
+        "days": DEFAULT_RETENTION_DAYS,
+        "events": list(events),
+    }

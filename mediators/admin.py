@@ -1,6 +1,9 @@
 from django.contrib import admin
 
+from fachtag.models import Event, TimeSlot, Workshop
+from mediators import services
 from mediators.models import Enrolment, MediatorProfile, SessionRecord
+from registrations import admin as registrations_admin
 
 
 @admin.register(MediatorProfile)
@@ -36,3 +39,42 @@ class EnrolmentAdmin(admin.ModelAdmin):
         if db_field.name == "mediator":  # each choice is labelled with her name: one query, not one each
             kwargs["queryset"] = MediatorProfile.objects.select_related("user")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class AnnouncesSessionChanges(registrations_admin.AnnouncesChanges):
+    """The programme admin's announcements, for training sessions too: a cancelled or changed session, or a
+    changed series, reaches each enrolled mediator's calendar (and her a message)."""
+
+    def tell_people_booked(self, request, workshop: Workshop, changed: list[str]) -> None:
+        if workshop.slot.event.kind != Event.Kind.TRAINING:
+            super().tell_people_booked(request, workshop, changed)
+        elif "status" in changed or registrations_admin.NOTIFY_FIELDS & set(changed):
+            services.session_changed(session_id=workshop.pk)
+
+    def tell_about_changed_event(self, request, event: Event, changed: list[str]) -> None:
+        if event.kind != Event.Kind.TRAINING:
+            super().tell_about_changed_event(request, event, changed)
+        elif registrations_admin.EVENT_NOTIFY_FIELDS & set(changed):
+            for session_id in Workshop.objects.filter(slot__event=event).values_list("pk", flat=True):
+                services.session_changed(session_id=session_id)
+
+
+# The registrations app registered the programme's admin; these take its place with the sessions' announcements.
+admin.site.unregister(Workshop)
+admin.site.unregister(TimeSlot)
+admin.site.unregister(Event)
+
+
+@admin.register(Workshop)
+class WorkshopAdmin(AnnouncesSessionChanges, registrations_admin.WorkshopAdmin):
+    pass
+
+
+@admin.register(TimeSlot)
+class TimeSlotAdmin(AnnouncesSessionChanges, registrations_admin.TimeSlotAdmin):
+    pass
+
+
+@admin.register(Event)
+class EventAdmin(AnnouncesSessionChanges, registrations_admin.EventAdmin):
+    pass

@@ -2,7 +2,9 @@
 
 These are legal texts, so each language has its own content template, written natively
 (`templates/pages/<page>/<language>.html`) instead of gettext strings; German is the reference
-version and the fallback for a language that has no template yet.
+version and the fallback for a language that has no template yet. The parts filled from data are
+shared includes (`templates/pages/includes/`): the office's contact block, and the retention periods,
+which the programme's template tag reads (fachtag/templatetags/retention.py), so this app imports none.
 """
 
 import re
@@ -14,11 +16,8 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils.translation import get_language
 
-from fachtag.models import DEFAULT_RETENTION_DAYS, DEFAULT_SENSITIVE_RETENTION_DAYS, Event
+from pages.constants import ACCESSIBILITY_STATEMENT_PREPARED, PRIVACY_NOTICE_VERSION
 
-# The registrations app stores this with each consent: bump it whenever the notice changes in substance.
-PRIVACY_NOTICE_VERSION = "2026-11-26"
-ACCESSIBILITY_STATEMENT_PREPARED = "2026-11-26"
 REFERENCE_LANGUAGE = "de"
 
 PAGE_TITLES = {
@@ -89,17 +88,6 @@ def _render_page(request, page: str, **extra):
     return render(request, f"pages/{page}.html", context)
 
 
-def retention_periods() -> dict:
-    """The periods the notice states, from the settings themselves so that the text cannot drift: the
-    defaults, and each public event whose participants' data is still held (one query)."""
-    events = Event.objects.public().filter(anonymised_at=None).order_by("starts_at")
-    return {
-        "sensitive_days": DEFAULT_SENSITIVE_RETENTION_DAYS,
-        "days": DEFAULT_RETENTION_DAYS,
-        "events": list(events),
-    }
-
-
 def privacy(request):
     return _render_page(
         request,
@@ -107,7 +95,6 @@ def privacy(request):
         dpo_email=settings.DATA_PROTECTION_OFFICER_EMAIL,
         privacy_notice_version=PRIVACY_NOTICE_VERSION,
         privacy_notice_date=date.fromisoformat(PRIVACY_NOTICE_VERSION),
-        retention=retention_periods(),
     )
 
 

@@ -6,8 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from accounts.signals import login_locked
+from config.http import client_ip
 from registrations import services
-from registrations.ratelimit import client_ip
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -8,7 +8,6 @@ from modeltranslation.admin import TranslationTabularInline
 
 from fachtag import admin as fachtag_admin
 from fachtag.models import Event, TimeSlot, Workshop
-from mediators import services as mediator_services
 from registrations import services
 from registrations.errors import NotAllowed
 from registrations.models import Booking, Child, MessageText, Registration, RegistrationLog
@@ -87,25 +86,40 @@ NOTIFY_FIELDS = {
     *(f"title_{code.replace('-', '_')}" for code, _name in settings.LANGUAGES),
 }
 
-
-def tell_people_booked(request, workshop: Workshop, changed: list[str]) -> None:
-    """After an organiser saved a workshop: a cancellation or a change of time, room or title is announced
-    (to participants of a Fachtag, or to the mediators enrolled in a training series)."""
-    if workshop.slot.event.kind == Event.Kind.TRAINING:
-        if ("status" in changed) or NOTIFY_FIELDS & set(changed):
-            mediator_services.session_changed(session_id=workshop.pk)
-        return
-    if "status" in changed and workshop.is_cancelled:
-        services.cancel_workshop(workshop_id=workshop.pk, now=timezone.now(), actor=request.user)
-    elif NOTIFY_FIELDS & set(changed):
-        services.workshop_changed(workshop_id=workshop.pk, actor=request.user)
+EVENT_NOTIFY_FIELDS = {
+    "starts_at",
+    "ends_at",
+    "venue_name",
+    "venue_address",
+    "title",
+    *(f"title_{code.replace('-', '_')}" for code, _name in settings.LANGUAGES),
+}
 
 
-def tell_about_moved_slot(request, slot: TimeSlot, changed: list[str]) -> None:
-    """After an organiser saved a time slot: a new time is announced to the people booked in its workshops."""
-    if {"starts_at", "ends_at"} & set(changed):
-        for workshop in slot.workshops.all():
-            tell_people_booked(request, workshop, ["slot"])
+class AnnouncesChanges:
+    """After an organiser saved a workshop, time slot or event: a cancellation or a change of time, room,
+    venue or title reaches the people booked (messages and calendars). Training sessions are the mediators
+    app's: its admin (mediators/admin.py) takes these methods over for them."""
+
+    def tell_people_booked(self, request, workshop: Workshop, changed: list[str]) -> None:
+        if workshop.slot.event.kind == Event.Kind.TRAINING:
+            return
+        if "status" in changed and workshop.is_cancelled:
+            services.cancel_workshop(workshop_id=workshop.pk, now=timezone.now(), actor=request.user)
+        elif NOTIFY_FIELDS & set(changed):
+            services.workshop_changed(workshop_id=workshop.pk, actor=request.user)
+
+    def tell_about_moved_slot(self, request, slot: TimeSlot, changed: list[str]) -> None:
+        """A new time is announced to the people booked in the slot's workshops."""
+        if {"starts_at", "ends_at"} & set(changed):
+            for workshop in slot.workshops.all():
+                self.tell_people_booked(request, workshop, ["slot"])
+
+    def tell_about_changed_event(self, request, event: Event, changed: list[str]) -> None:
+        """A new date, time, venue or title reaches the confirmed participants' calendars."""
+        if event.kind == Event.Kind.TRAINING or not EVENT_NOTIFY_FIELDS & set(changed):
+            return
+        services.event_changed(event_id=event.pk, actor=request.user)
 
 
 def changed_inline_objects(formset, model) -> list[tuple]:
@@ -132,7 +146,7 @@ class WorkshopForm(fachtag_admin.WorkshopForm):
 
 
 @admin.register(Workshop)
-class WorkshopAdmin(fachtag_admin.WorkshopAdmin):
+class WorkshopAdmin(AnnouncesChanges, fachtag_admin.WorkshopAdmin):
     form = WorkshopForm
 
     def save_model(self, request, obj, form, change):
@@ -149,21 +163,21 @@ class WorkshopAdmin(fachtag_admin.WorkshopAdmin):
                 changed = [field for field in changed if field != "slot"]
             obj.refresh_from_db()
         if change:
-            tell_people_booked(request, obj, changed)
+            self.tell_people_booked(request, obj, changed)
 
 
 @admin.register(TimeSlot)
-class TimeSlotAdmin(fachtag_admin.TimeSlotAdmin):
+class TimeSlotAdmin(AnnouncesChanges, fachtag_admin.TimeSlotAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change:
-            tell_about_moved_slot(request, obj, form.changed_data)
+            self.tell_about_moved_slot(request, obj, form.changed_data)
 
     def save_formset(self, request, form, formset, change):
         changed = changed_inline_objects(formset, Workshop)
         super().save_formset(request, form, formset, change)
         for workshop, fields in changed:
-            tell_people_booked(request, workshop, fields)
+            self.tell_people_booked(request, workshop, fields)
 
 
 class MessageTextInline(TranslationTabularInline):
@@ -171,30 +185,8 @@ class MessageTextInline(TranslationTabularInline):
     extra = 0
 
 
-EVENT_NOTIFY_FIELDS = {
-    "starts_at",
-    "ends_at",
-    "venue_name",
-    "venue_address",
-    "title",
-    *(f"title_{code.replace('-', '_')}" for code, _name in settings.LANGUAGES),
-}
-
-
-def tell_about_changed_event(request, event: Event, changed: list[str]) -> None:
-    """After an organiser saved an event: a new date, time, venue or title reaches every calendar (the
-    confirmed participants' day entries; each enrolled mediator's sessions)."""
-    if not EVENT_NOTIFY_FIELDS & set(changed):
-        return
-    if event.kind == Event.Kind.TRAINING:
-        for session_id in Workshop.objects.filter(slot__event=event).values_list("pk", flat=True):
-            mediator_services.session_changed(session_id=session_id)
-    else:
-        services.event_changed(event_id=event.pk, actor=request.user)
-
-
 @admin.register(Event)
-class EventAdmin(fachtag_admin.EventAdmin):
+class EventAdmin(AnnouncesChanges, fachtag_admin.EventAdmin):
     inlines = [*fachtag_admin.EventAdmin.inlines, MessageTextInline]
 
     def save_formset(self, request, form, formset, change):
@@ -203,9 +195,9 @@ class EventAdmin(fachtag_admin.EventAdmin):
         if change and EVENT_NOTIFY_FIELDS & set(form.changed_data):
             return  # one message each, after the slots are saved too (save_related)
         for slot, fields in moved:
-            tell_about_moved_slot(request, slot, fields)
+            self.tell_about_moved_slot(request, slot, fields)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if change:
-            tell_about_changed_event(request, form.instance, form.changed_data)
+            self.tell_about_changed_event(request, form.instance, form.changed_data)

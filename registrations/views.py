@@ -19,14 +19,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from config.http import client_ip
 from config.ids import parse_id
 from fachtag.models import Event
 from notifications import calendar as ics
-from pages.views import PRIVACY_NOTICE_VERSION
+from pages.constants import PRIVACY_NOTICE_VERSION
 from registrations import calendar, qr, selectors, services
 from registrations.errors import Busy, RegistrationError, WorkshopFull
 from registrations.forms import ChangeWorkshopsForm, ChildcareForm, SignupForm
-from registrations.ratelimit import client_ip, first_use, link_mail_allowed, too_many
+from registrations.ratelimit import first_use, link_mail_allowed, too_many
 from registrations.shared_page import shared_page
 from registrations.tokens import (
     CONFIRM_SALT,

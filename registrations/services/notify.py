@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 from notifications import outbox
 from registrations import calendar
+from registrations.message_keys import message_key
 from registrations.models import Booking, MessageText, Registration, RegistrationLog
 from registrations.tokens import CONFIRM_SALT, make_token
 
@@ -49,7 +50,7 @@ def registration_message(
                 {"factory": "registrations.qr.qr_attachment", "kwargs": {"registration_id": registration.pk}}
             ]
     outbox.enqueue(
-        key=f"registration:{registration.uuid.hex}:{kind}:{cause.pk}",
+        key=message_key(registration, kind, cause.pk),
         kind=kind,
         to=registration.email,
         language=registration.language,

@@ -22,6 +22,7 @@ from django.utils import timezone
 from fachtag.models import ChildcareGroup, Event
 from notifications.models import OutboxMessage
 from notifications.rendering import render
+from registrations.message_keys import messages_to
 from registrations.models import Child, Registration
 from registrations.services.selfservice import cancel
 
@@ -151,7 +152,7 @@ SENSITIVE_MESSAGE_CONTEXT = ["child_ages", "interpreting", "accessibility_receiv
 def _delete_sensitive_from_messages(registration_ids: list[int]) -> None:
     uuids = Registration.objects.filter(pk__in=registration_ids).values_list("uuid", flat=True)
     copies = OutboxMessage.objects.filter(
-        _message_keys([uuid.hex for uuid in uuids]), context__has_any_keys=SENSITIVE_MESSAGE_CONTEXT
+        messages_to([uuid.hex for uuid in uuids]), context__has_any_keys=SENSITIVE_MESSAGE_CONTEXT
     )
     for message in copies:
         for key in SENSITIVE_MESSAGE_CONTEXT:
@@ -186,7 +187,7 @@ def anonymise_registrations(*, registration_ids: list[int], now: datetime) -> in
         token_version=F("token_version") + 1,
         updated_at=now,
     )
-    messages = OutboxMessage.objects.filter(_message_keys([uuid.hex for _pk, uuid in rows]))
+    messages = OutboxMessage.objects.filter(messages_to([uuid.hex for _pk, uuid in rows]))
     empty = {"to": ANONYMOUS_RECIPIENT, "context": {}}
     messages.filter(sent_at=None, failed_at=None).update(
         failed_at=now, claimed_at=None, last_error=WITHDRAWN, **empty
@@ -198,15 +199,6 @@ def anonymise_registrations(*, registration_ids: list[int], now: datetime) -> in
         object_id__in=[str(pk) for pk in ids],
     ).update(object_repr="", change_message="")
     return len(ids)
-
-
-def _message_keys(uuid_hexes: list[str]) -> Q:
-    """The outbox rows written for these registrations: their keys name the registration's uuid
-    (`registration:<uuid>:…` for her own messages, `announcement:<id>:<uuid>` for organisers' messages)."""
-    condition = Q(pk__in=[])
-    for hexa in uuid_hexes:
-        condition |= Q(key__startswith=f"registration:{hexa}:") | Q(key__endswith=f":{hexa}")
-    return condition
 
 
 # --- Data-subject rights --------------------------------------------------------------------------
@@ -295,7 +287,7 @@ def _export_registration(registration: Registration) -> dict:
                 "created_at": _iso(message.created_at),
                 "sent_at": _iso(message.sent_at),
             }
-            for message in OutboxMessage.objects.filter(_message_keys([registration.uuid.hex])).order_by("pk")
+            for message in OutboxMessage.objects.filter(messages_to([registration.uuid.hex])).order_by("pk")
         ],
     }
 

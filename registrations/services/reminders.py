@@ -9,6 +9,7 @@ from django.utils import translation
 from fachtag.models import Event
 from notifications import outbox
 from notifications.models import OutboxMessage
+from registrations.message_keys import message_key
 from registrations.models import Booking, MessageText, Registration
 from registrations.services.notify import message_context
 from registrations.tokens import UNSUBSCRIBE_SALT, make_token
@@ -76,7 +77,7 @@ def _reminder_message(registration: Registration, days: int, texts: dict) -> Out
     context["days"] = days
     context["unsubscribe_path"] = unsubscribe_path(registration)
     return OutboxMessage(
-        key=f"registration:{registration.uuid.hex}:reminder:{days}",
+        key=message_key(registration, "reminder", days),
         kind="reminder",
         to=registration.email,
         language=registration.language,

@@ -6,8 +6,9 @@ import pytest
 from django.core.cache import cache
 from django.test import RequestFactory
 
+from config.http import client_ip
 from config.redis_client import redis_client
-from registrations.ratelimit import client_ip, too_many
+from registrations.ratelimit import too_many
 from tests.factories import EventFactory
 from tests.registrations.test_signup_views import valid_post
 
