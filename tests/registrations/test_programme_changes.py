@@ -196,8 +196,8 @@ def test_moving_a_workshop_to_another_slot_in_the_admin_moves_its_bookings_and_i
     assert "workshop_changed" not in kinds_for(waiting)
 
 
-def test_a_move_that_would_give_someone_two_workshops_at_once_is_refused_next_to_the_field(client, setup):
-    event, slot, workshop, seated, _waiting = setup
+def a_later_slot_where_one_of_them_is_booked(event, slot, seated):
+    """A later time slot in which one of the people seated already has a workshop."""
     later = TimeSlotFactory(event=event, starts_at=slot.starts_at + timedelta(hours=3))
     services.change_workshop(
         registration_id=seated[0].pk,
@@ -206,6 +206,12 @@ def test_a_move_that_would_give_someone_two_workshops_at_once_is_refused_next_to
         waitlist_ok=False,
         now=timezone.now(),
     )
+    return later
+
+
+def test_a_move_that_would_give_someone_two_workshops_at_once_is_refused_next_to_the_field(client, setup):
+    event, slot, workshop, seated, _waiting = setup
+    later = a_later_slot_where_one_of_them_is_booked(event, slot, seated)
     admin = get_user_model().objects.create_superuser(email="admin@example.org", password="x" * 12)
     client.force_login(admin)
     response = client.post(
@@ -223,14 +229,7 @@ def test_a_move_that_would_give_someone_two_workshops_at_once_is_refused_next_to
 def test_a_move_refused_only_at_saving_keeps_the_workshop_in_place_and_says_why(client, setup, monkeypatch):
     """Someone booked into the new slot between the form's check and the save: no 500, a clear message."""
     event, slot, workshop, seated, _waiting = setup
-    later = TimeSlotFactory(event=event, starts_at=slot.starts_at + timedelta(hours=3))
-    services.change_workshop(
-        registration_id=seated[0].pk,
-        slot_id=later.pk,
-        workshop_id=WorkshopFactory(slot=later).pk,
-        waitlist_ok=False,
-        now=timezone.now(),
-    )
+    later = a_later_slot_where_one_of_them_is_booked(event, slot, seated)
     monkeypatch.setattr(services, "move_refusal", lambda **kwargs: None)  # the form's check saw no clash
     admin = get_user_model().objects.create_superuser(email="admin@example.org", password="x" * 12)
     client.force_login(admin)
