@@ -2,6 +2,7 @@
 
 from fachtag import pdf
 from mediators.models import Enrolment
+from notifications import attachments
 
 
 def certificate_pdf(enrolment: Enrolment) -> bytes:
@@ -22,6 +23,7 @@ def certificate_pdf(enrolment: Enrolment) -> bytes:
     return pdf.render_pdf("mediators/certificate.html", {"pages": pages})
 
 
+@attachments.register("mediator-certificate")
 def attachment(*, enrolment_id: int) -> tuple[str, bytes, str]:
     """For the certificate e-mail: an ASCII file name, the PDF, its type."""
     return "certificate.pdf", certificate_pdf(Enrolment.objects.get(pk=enrolment_id)), "application/pdf"

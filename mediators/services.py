@@ -218,11 +218,7 @@ def _certify_if_due(enrolment: Enrolment) -> bool:
         "training_certificate",
         key=f"certificate:{enrolment.pk}",
         enrolment=enrolment,
-        context={
-            "attachments": [
-                {"factory": "mediators.certificates.attachment", "kwargs": {"enrolment_id": enrolment.pk}}
-            ]
-        },
+        context={"attachments": [{"name": "mediator-certificate", "kwargs": {"enrolment_id": enrolment.pk}}]},
     )
     return True
 

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.module_loading import import_string
 
+from notifications import attachments
 from notifications import calendar as ics
 
 QUOTED_UTF8 = charset.Charset("utf-8")
@@ -58,8 +58,8 @@ class RenderedMessage:
 
 
 def render(kind: str, *, language: str, to: str, context: dict) -> RenderedMessage:
-    """Subject, text and HTML in her language; attachments come from the factories the context names
-    (dotted paths with keyword arguments, e.g. a certificate PDF), made at sending time."""
+    """Subject, text and HTML in her language; the attachments the context names (notifications.attachments,
+    e.g. a certificate PDF) are made at sending time."""
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE  # German is the fallback of every message
     with translation.override(language):
@@ -77,9 +77,7 @@ def render(kind: str, *, language: str, to: str, context: dict) -> RenderedMessa
             to=to,
             calendar=_calendar(context.get("calendar")),
             headers=_headers(context),
-            attachments=[
-                import_string(spec["factory"])(**spec["kwargs"]) for spec in context.get("attachments", [])
-            ],
+            attachments=[attachments.make(spec) for spec in context.get("attachments", [])],
         )
 
 

@@ -5,6 +5,7 @@ import io
 import segno
 from django.utils.translation import gettext as _
 
+from notifications import attachments
 from registrations.models import Registration
 from registrations.tokens import CHECKIN_SALT, make_token
 
@@ -37,6 +38,7 @@ def qr_png(registration: Registration, *, scale: int = 8) -> bytes:
     return out.getvalue()
 
 
+@attachments.register("registration-qr")
 def qr_attachment(*, registration_id: int) -> tuple[str, bytes, str]:
     """For the confirmation e-mail: her QR code as a PNG file to show at the door."""
     return "checkin-qr.png", qr_png(Registration.objects.get(pk=registration_id)), "image/png"

@@ -47,7 +47,7 @@ def registration_message(
             # Her QR code for the check-in at the door, made when the mail is sent.
             context["checkin_qr"] = True
             context["attachments"] = [
-                {"factory": "registrations.qr.qr_attachment", "kwargs": {"registration_id": registration.pk}}
+                {"name": "registration-qr", "kwargs": {"registration_id": registration.pk}}
             ]
     outbox.enqueue(
         key=message_key(registration, kind, cause.pk),

@@ -41,9 +41,7 @@ def write(count: int, *, prefix: str = "p", lane=OutboxMessage.Lane.TRANSACTIONA
 
 def test_a_message_that_cannot_be_rendered_fails_with_its_error_and_the_batch_goes_on(mailoutbox):
     good = write(2)
-    poison = write(
-        1, prefix="poison", attachments=[{"factory": "registrations.qr.renamed_away", "kwargs": {}}]
-    )
+    poison = write(1, prefix="poison", attachments=[{"name": "no-such-attachment", "kwargs": {}}])
     later = write(2, prefix="later")
     assert outbox.send_batch(message_ids=good + poison + later) == {"sent": 4, "skipped": 0, "failed": 1}
     assert sorted(m.to[0] for m in mailoutbox) == sorted(
@@ -51,7 +49,7 @@ def test_a_message_that_cannot_be_rendered_fails_with_its_error_and_the_batch_go
     )
     failed = OutboxMessage.objects.get(pk=poison[0])
     assert failed.failed_at is not None and failed.claimed_at is None and failed.attempts == 1
-    assert "renamed_away" in failed.last_error and failed.last_error.startswith("ImportError")
+    assert "no-such-attachment" in failed.last_error and failed.last_error.startswith("KeyError")
     # Never tried again: the sweep leaves it alone.
     assert poison[0] not in outbox.unsent_ids(now=timezone.now() + timedelta(days=1))
 
