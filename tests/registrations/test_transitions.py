@@ -6,8 +6,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from registrations import services
 from registrations.errors import NotAllowed
 from registrations.models import Booking, Registration
+from registrations.services import waitlist
 from registrations.services.transitions import (
     BOOKING_MOVES,
     REGISTRATION_MOVES,
@@ -129,3 +131,27 @@ def test_a_copy_read_before_another_change_cannot_undo_it(her_rows):
 
     assert (reload(registration).status, reload(booking).status) == ("expired", "cancelled")
     assert (stale_registration.status, stale_booking.status) == ("offered", "offered")
+
+
+def test_seating_her_waiting_wishes_moves_each_booking_through_the_table(monkeypatch):
+    """allocate_bookings (an organiser confirms her from the waiting list) writes no status around the setter."""
+    event = EventFactory(capacity=1)
+    workshop = WorkshopFactory(slot=TimeSlotFactory(event=event), capacity=5)
+    sign_up(event, workshop)  # takes the only place
+    waiting = sign_up(event, workshop)
+    wish = waiting.bookings.get()
+    assert (waiting.status, wish.status) == ("waitlisted", "waitlisted")
+    type(event).objects.filter(pk=event.pk).update(capacity=2)
+    moves = []
+    setter = waitlist.set_booking_status
+
+    def recorded(booking, status, **fields):
+        moves.append((booking.pk, status))
+        setter(booking, status, **fields)
+
+    monkeypatch.setattr(waitlist, "set_booking_status", recorded)
+
+    services.confirm_from_waitlist(registration_id=waiting.pk, actor=None, now=timezone.now())
+
+    assert moves == [(wish.pk, "confirmed")]
+    assert (reload(waiting).status, reload(wish).status) == ("confirmed", "confirmed")
