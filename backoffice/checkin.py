@@ -25,10 +25,10 @@ from backoffice import access, audit
 from backoffice.access import CHECKIN, ORGANISER
 from fachtag import pdf
 from fachtag.models import Event
+from registrations import services
 from registrations.errors import RegistrationError
 from registrations.models import Booking, Registration
 from registrations.ratelimit import too_many
-from registrations.services.locking import atomic, lock_event
 from registrations.tokens import CHECKIN_SALT, BadToken, registration_from_token
 
 logger = logging.getLogger(__name__)
@@ -64,45 +64,20 @@ def confirmed_bookings(registration: Registration) -> QuerySet[Booking]:
     )
 
 
-# --- Service -------------------------------------------------------------------------------------------
-
-
-class CheckInRefused(RegistrationError):
-    """She holds no place (waiting list, offer expired, cancelled): staff decide whether to let her in."""
-
-    message = gettext_lazy("She has no place at this event and was not checked in.")
+# --- Check-in (the service is registrations'; here: who may) -------------------------------------------
 
 
 def check_in(*, registration_id: int, by, now, anyway: bool = False) -> tuple[Registration, bool]:
-    """Record that she has arrived: sets checked_in_at once and returns (registration, True).
-
-    A second check-in changes nothing and returns (registration, False). Someone without a place
-    (waiting list, offer expired, cancelled) is checked in only with anyway=True, else CheckInRefused.
-    `by` must be door staff or an organiser of her event (Registration.DoesNotExist otherwise).
-    The caller records the audit entry (audit.record needs the request) in the same transaction.
-    Raises Busy when the event is locked for too long.
-    """
+    """services.check_in, for door staff or an organiser of her event (`by`; Registration.DoesNotExist
+    for anyone else). The caller records the audit entry (audit.record needs the request) in the same
+    transaction. Raises CheckInRefused, Busy."""
     allowed = access.events_for(by, roles=ROLES)
-    her_event = Registration.objects.filter(pk=registration_id, event__in=allowed).values_list(
-        "event_id", flat=True
-    )
-    with atomic():
-        # The lock order of every service (event first, then its rows): no deadlock with a sign-up or
-        # cancellation changing her registration at this moment.
-        lock_event(her_event.get())
-        registration = (
-            Registration.objects.select_for_update(of=("self",))
-            .select_related("event")
-            .get(pk=registration_id)
-        )
-        if registration.checked_in_at is not None:
-            return registration, False
-        if not registration.holds_place and not anyway:
-            raise CheckInRefused()
-        registration.checked_in_at = now
-        registration.save(update_fields=["checked_in_at", "updated_at"])
-    logger.info("Registration %s checked in by user %s", registration.pk, by.pk)
-    return registration, True
+    if not Registration.objects.filter(pk=registration_id, event__in=allowed).exists():
+        raise Registration.DoesNotExist
+    registration, first_time = services.check_in(registration_id=registration_id, now=now, anyway=anyway)
+    if first_time:
+        logger.info("Registration %s checked in by user %s", registration.pk, by.pk)
+    return registration, first_time
 
 
 # --- Certificate ---------------------------------------------------------------------------------------
@@ -236,7 +211,7 @@ def _check_in(request, event: Event, registration: Registration, *, anyway: bool
                     status=registration.status,
                     anyway=not registration.holds_place,
                 )
-    except CheckInRefused:
+    except services.CheckInRefused:
         outcome = "refused"
     except RegistrationError as exc:
         error = str(exc.message)

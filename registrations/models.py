@@ -1,7 +1,8 @@
 """A registration for an event, its workshop bookings (one per time slot), children, and history.
 
 Places are counted on the rows whose capacity they use (Event, Workshop, ChildcareGroup `seats_taken`);
-only registrations.services changes statuses and counters, under row locks in a fixed order.
+only registrations.services changes statuses (each move checked against the table in
+services/transitions.py) and counters, under row locks in a fixed order.
 """
 
 import uuid

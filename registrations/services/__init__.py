@@ -1,5 +1,6 @@
 """Every state change of a registration goes through one of these functions."""
 
+from registrations.services.checkin import CheckInRefused, check_in
 from registrations.services.programme import (
     cancel_workshop,
     event_changed,
@@ -30,6 +31,7 @@ from registrations.services.waitlist import accept_offer, accept_workshop_offer,
 
 __all__ = [
     "Applicant",
+    "CheckInRefused",
     "SignupResult",
     "accept_offer",
     "accept_workshop_offer",
@@ -39,6 +41,7 @@ __all__ = [
     "cancel_workshop",
     "change_workshop",
     "change_workshops",
+    "check_in",
     "confirm_email",
     "confirm_from_waitlist",
     "confirm_workshop_wish",

@@ -12,7 +12,7 @@ from registrations.models import Booking, Registration
 from registrations.services import notify, places
 from registrations.services.history import Action, log
 from registrations.services.locking import atomic, lock_event, lock_workshops
-from registrations.services.waitlist import set_booking_status
+from registrations.services.transitions import set_booking_status
 
 
 def workshop_changed(*, workshop_id: int, actor=None) -> int:

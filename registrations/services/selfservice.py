@@ -14,12 +14,11 @@ from registrations.models import Booking, Child, Registration
 from registrations.services import notify, places
 from registrations.services.history import Action, log
 from registrations.services.locking import atomic, lock_childcare_groups, lock_event, lock_workshops
+from registrations.services.transitions import set_booking_status, set_registration_status
 from registrations.services.waitlist import (
     promote_event,
     promote_workshop,
     seat_booking,
-    set_booking_status,
-    set_registration_status,
 )
 
 CHILDCARE_FULL = _(

@@ -11,12 +11,12 @@ from registrations.services import notify, places
 from registrations.services.history import Action, log
 from registrations.services.locking import atomic, lock_childcare_groups, lock_event, lock_workshops
 from registrations.services.selfservice import renew_links
+from registrations.services.transitions import set_registration_status
 from registrations.services.waitlist import (
     allocate_bookings,
     promote_event,
     promote_workshop,
     seat_booking,
-    set_registration_status,
 )
 from registrations.tokens import links_expire_at
 

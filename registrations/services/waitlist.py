@@ -7,14 +7,13 @@ its transaction, and is safe to call when nothing is free: it then does nothing.
 from collections import Counter
 from datetime import datetime
 
-from django.utils import timezone
-
 from fachtag.models import Event, Workshop
 from registrations.errors import NotAllowed
 from registrations.models import Booking, Registration
 from registrations.services import notify, places
 from registrations.services.history import Action, log, log_many
 from registrations.services.locking import atomic, lock_childcare_groups, lock_event, lock_workshops
+from registrations.services.transitions import set_booking_status, set_registration_status
 
 # A waiting booking moves up only when its registration has its event place.
 SEATED = (Registration.Status.CONFIRMED, Registration.Status.PENDING)
@@ -23,7 +22,8 @@ SEATED = (Registration.Status.CONFIRMED, Registration.Status.PENDING)
 def allocate_bookings(registration: Registration, *, now: datetime, workshops: dict | None = None) -> None:
     """Seat her waiting workshop wishes where seats are free (after she got her event place).
 
-    Her wishes are in distinct workshops (one per slot), so the seats are taken in one statement.
+    Her wishes are in distinct workshops (one per slot), so the seats are taken in one statement; each
+    booking moves through the transition table.
     """
     wishes = list(registration.bookings.filter(status=Booking.Status.WAITLISTED))
     if workshops is None:
@@ -32,11 +32,8 @@ def allocate_bookings(registration: Registration, *, now: datetime, workshops: d
     if not seated:
         return
     places.take_workshop_seats([workshops[b.workshop_id] for b in seated])
-    Booking.objects.filter(pk__in=[b.pk for b in seated]).update(
-        status=Booking.Status.CONFIRMED, offer_expires_at=None, updated_at=timezone.now()
-    )
     for booking in seated:
-        booking.status, booking.offer_expires_at = Booking.Status.CONFIRMED, None
+        set_booking_status(booking, Booking.Status.CONFIRMED)
     log_many(registration, [(Action.CONFIRMED, b, {"workshop": b.workshop_id}) for b in seated])
 
 
@@ -220,15 +217,3 @@ def promote_all(*, now: datetime) -> None:
             )
             for workshop in workshops.values():
                 promote_workshop(workshop, event=event, now=now)
-
-
-def set_registration_status(registration: Registration, status: str, **fields) -> None:
-    registration.status = status
-    registration.offer_expires_at = fields.get("offer_expires_at")
-    registration.save(update_fields=["status", "offer_expires_at", "updated_at"])
-
-
-def set_booking_status(booking: Booking, status: str, **fields) -> None:
-    booking.status = status
-    booking.offer_expires_at = fields.get("offer_expires_at")
-    booking.save(update_fields=["status", "offer_expires_at", "updated_at"])
