@@ -44,13 +44,14 @@ def release_places(registration: Registration, *, event: Event, now: datetime, p
 
     Needs the event lock. With promote, the freed places go to the waiting lists at once.
     """
+    active = list(registration.bookings.filter(status__in=Booking.ACTIVE))
+    # The lock order (locking.py): the event (held), her workshops by id, then the childcare groups.
+    workshops = lock_workshops([b.workshop_id for b in active], event_id=event.pk)
     if registration.holds_place:
         places.release_event_place(event)
         need = Counter(registration.children.values_list("group_id", flat=True))
         if need:
             places.release_childcare(lock_childcare_groups(event.pk), need)
-    active = list(registration.bookings.filter(status__in=Booking.ACTIVE))
-    workshops = lock_workshops([b.workshop_id for b in active], event_id=event.pk)
     for booking in active:
         if booking.status in Booking.HOLDING:
             places.release_workshop_seat(workshops[booking.workshop_id])
