@@ -160,9 +160,9 @@ def requeue(message_ids: list[int]) -> None:
 def _queue(message_id: int) -> None:
     """Hand a committed transactional message over to a worker.
 
-    Asking Celery for a task per message cost the web server more CPU than writing the message (≈ 1.5 ms
-    of a sign-up's ≈ 20 ms, `bench/rush`). So the message's id joins the READY list in Redis and only the
-    first message since a worker last looked asks for one (send_ready): one round trip to Redis per
+    Asking Celery for a task per message cost the web server more CPU than writing the message (measured in
+    bench/README.md, "Figures the code relies on"). So the message's id joins the READY list in Redis and
+    only the first message since a worker last looked asks for one (send_ready): one round trip to Redis per
     message, one task per batch, and each batch goes out over one SMTP connection. A batch of bulk messages
     running meanwhile takes it first (take_urgent). Without Redis (the quick start) each message gets its own
     task, which runs at once.
