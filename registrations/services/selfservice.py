@@ -18,6 +18,7 @@ from registrations.services.transitions import set_booking_status, set_registrat
 from registrations.services.waitlist import (
     promote_event,
     promote_workshop,
+    release_places,
     seat_booking,
 )
 
@@ -37,29 +38,6 @@ def _check_she_may_change(event: Event, now: datetime, actor) -> None:
     then); organisers (actor) may do it for her afterwards too."""
     if actor is None and event.registration_state(now) != "open":
         raise NotAllowed()
-
-
-def release_places(registration: Registration, *, event: Event, now: datetime, promote: bool = True) -> None:
-    """Give back everything she holds (event place, childcare, workshop seats) and end her workshop wishes.
-
-    Needs the event lock. With promote, the freed places go to the waiting lists at once.
-    """
-    active = list(registration.bookings.filter(status__in=Booking.ACTIVE))
-    # The lock order (locking.py): the event (held), her workshops by id, then the childcare groups.
-    workshops = lock_workshops([b.workshop_id for b in active], event_id=event.pk)
-    if registration.holds_place:
-        places.release_event_place(event)
-        need = Counter(registration.children.values_list("group_id", flat=True))
-        if need:
-            places.release_childcare(lock_childcare_groups(event.pk), need)
-    for booking in active:
-        if booking.status in Booking.HOLDING:
-            places.release_workshop_seat(workshops[booking.workshop_id])
-        set_booking_status(booking, Booking.Status.CANCELLED)
-    if promote:
-        promote_event(event, now=now)
-        for workshop in workshops.values():
-            promote_workshop(workshop, event=event, now=now)
 
 
 def cancel(*, registration_id: int, now: datetime, actor=None) -> Registration:

@@ -174,7 +174,6 @@ def expire_offers(*, now: datetime) -> int:
 
 
 def _expire_event_offers(event: Event, *, now: datetime) -> int:
-    from registrations.services.selfservice import release_places  # one module owns releasing
 
     lapsed = list(
         Registration.objects.select_for_update().filter(
@@ -217,3 +216,26 @@ def promote_all(*, now: datetime) -> None:
             )
             for workshop in workshops.values():
                 promote_workshop(workshop, event=event, now=now)
+
+
+def release_places(registration: Registration, *, event: Event, now: datetime, promote: bool = True) -> None:
+    """Give back everything she holds (event place, childcare, workshop seats) and end her workshop wishes.
+
+    Needs the event lock. With promote, the freed places go to the waiting lists at once.
+    """
+    active = list(registration.bookings.filter(status__in=Booking.ACTIVE))
+    # The lock order (locking.py): the event (held), her workshops by id, then the childcare groups.
+    workshops = lock_workshops([b.workshop_id for b in active], event_id=event.pk)
+    if registration.holds_place:
+        places.release_event_place(event)
+        need = Counter(registration.children.values_list("group_id", flat=True))
+        if need:
+            places.release_childcare(lock_childcare_groups(event.pk), need)
+    for booking in active:
+        if booking.status in Booking.HOLDING:
+            places.release_workshop_seat(workshops[booking.workshop_id])
+        set_booking_status(booking, Booking.Status.CANCELLED)
+    if promote:
+        promote_event(event, now=now)
+        for workshop in workshops.values():
+            promote_workshop(workshop, event=event, now=now)
