@@ -45,9 +45,8 @@ def index(request):
     return render(request, "backoffice/index.html", context)
 
 
-RESEND_PERMISSION = (
-    "notifications.resend_outboxmessage"  # global administrators have it, or whom they give it
-)
+# Global administrators have it, and whoever they give it to.
+RESEND_PERMISSION = "notifications.resend_outboxmessage"
 
 
 def _may_resend_or_404(request) -> None:

@@ -79,21 +79,10 @@ admin.site.unregister(Workshop)
 admin.site.unregister(TimeSlot)
 admin.site.unregister(Event)
 
-NOTIFY_FIELDS = {
-    "room",
-    "slot",
-    "title",
-    *(f"title_{code.replace('-', '_')}" for code, _name in settings.LANGUAGES),
-}
-
-EVENT_NOTIFY_FIELDS = {
-    "starts_at",
-    "ends_at",
-    "venue_name",
-    "venue_address",
-    "title",
-    *(f"title_{code.replace('-', '_')}" for code, _name in settings.LANGUAGES),
-}
+# The title and its translations (django-modeltranslation's fields, one per language).
+TITLE_FIELDS = {"title", *(f"title_{code.replace('-', '_')}" for code, _name in settings.LANGUAGES)}
+NOTIFY_FIELDS = {"room", "slot", *TITLE_FIELDS}
+EVENT_NOTIFY_FIELDS = {"starts_at", "ends_at", "venue_name", "venue_address", *TITLE_FIELDS}
 
 
 class AnnouncesChanges:

@@ -2,10 +2,9 @@
 
 `fetch` gives what `Model.objects.raw()` gives (her page's two reads, the third request of every
 sign-up): raw() reads the columns from the cursor's description, maps them onto the model's fields and
-looks up a converter for each, every time (≈ 0.2 ms of a 0.3 ms read of her registration).
+looks up a converter for each, every time (most of the time of a read of her registration).
 `insert` writes what `bulk_create()` writes (her registration, bookings and history, in the sign-up's
-POST): the ORM builds the INSERT anew for every call (≈ 0.3–0.4 ms of its own per statement).
-bench/README.md has the measurements.
+POST): the ORM builds the INSERT anew for every call. bench/HISTORY.md has the measurements.
 """
 
 import functools

@@ -25,7 +25,7 @@ UNSUBSCRIBE_SALT = "registrations.unsubscribe"
 # What her QR code holds: not a link, and not her manage link (anyone who scans it learns nothing).
 CHECKIN_SALT = "registrations.checkin"
 # Her registration by its link's uuid, in fixed SQL (rows.fetch): her page is the third request of every
-# sign-up, and the ORM takes longer to write this statement (≈ 0.4 ms) than PostgreSQL to answer it.
+# sign-up, and the ORM takes longer to write this statement than PostgreSQL to answer it (bench/HISTORY.md).
 REGISTRATION_WHERE = "WHERE uuid = %s"
 
 
@@ -68,9 +68,9 @@ def make_token(registration: Registration, *, salt: str = MANAGE_SALT) -> str:
 def personal_links(token: str) -> dict[str, str]:
     """Her pages' paths for this link in the active language, by URL name (PERSONAL_PAGES): what
     reverse() gives. Each page is reversed once per language, site prefix and process with a stand-in for
-    the token, and her token is put in its place: her page links to eight of them, and reversing each for
-    every page cost ≈ 0.5 ms of it (the third request of every sign-up). A token is URL-safe as it is
-    (base64 and ":", which reverse() leaves alone)."""
+    the token, and her token is put in its place: her page (the third request of every sign-up) links to
+    eight of them, and reversing each for every page showed in bench/rush (bench/HISTORY.md). A token is
+    URL-safe as it is (base64 and ":", which reverse() leaves alone)."""
     return {
         name: path.replace(STAND_IN, token, 1)
         for name, path in _personal_paths(get_language(), get_script_prefix()).items()

@@ -27,6 +27,7 @@ from pages.constants import PRIVACY_NOTICE_VERSION
 from registrations import calendar, qr, selectors, services
 from registrations.errors import Busy, RegistrationError, WorkshopFull
 from registrations.forms import ChangeWorkshopsForm, ChildcareForm, SignupForm
+from registrations.models import Booking
 from registrations.ratelimit import first_use, link_mail_allowed, too_many
 from registrations.shared_page import shared_page
 from registrations.tokens import (
@@ -245,7 +246,9 @@ def _manage_page(request, registration, token, *, just_registered=False):
         request,
         "registrations/manage.html",
         {
-            "offers": [b for b in bookings if b.status == "offered"],  # shown at the top, with the button
+            "offers": [
+                b for b in bookings if b.status == Booking.Status.OFFERED
+            ],  # shown at the top, with the button
             "registration": registration,
             "event": registration.event,
             "slots": slots,
@@ -286,9 +289,9 @@ def offer(request, registration, token):
         "token": token,
         "links": personal_links(token),
     }
-    if offered.status == "offered" and offered.offer_expires_at > timezone.now():
+    if offered.status == Booking.Status.OFFERED and offered.offer_expires_at > timezone.now():
         return render(request, "registrations/offer.html", {**context, "deadline": offered.offer_expires_at})
-    taken = offered.status == "confirmed"
+    taken = offered.status == Booking.Status.CONFIRMED  # a registration's statuses have the same values
     return render(
         request, "registrations/offer_closed.html", {**context, "taken": taken}, status=200 if taken else 410
     )
@@ -324,7 +327,9 @@ def accept_offer(request, registration, token):
     except RegistrationError as exc:
         offered = booking if booking is not None else registration
         offered.refresh_from_db(fields=["status"])
-        if offered.status == "confirmed":  # sent twice (a second tap): she has it, nothing went wrong
+        if (
+            offered.status == Booking.Status.CONFIRMED
+        ):  # sent twice (a second tap): she has it, nothing went wrong
             messages.info(request, _("You have accepted this offer already. Nothing more to do."))
             return redirect("registrations:manage", token=token)
         return render(
@@ -373,7 +378,7 @@ def change_workshops(request, registration, token):
     event = registration.event  # with its slots and workshops
     current = {}
     for booking in bookings:
-        if booking.status == "confirmed" or booking.slot_id not in current:
+        if booking.status == Booking.Status.CONFIRMED or booking.slot_id not in current:
             current[booking.slot_id] = booking.workshop_id
     form = ChangeWorkshopsForm(
         request.POST if request.method == "POST" else None, slots=event.slots.all(), current=current

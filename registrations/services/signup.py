@@ -319,7 +319,7 @@ def _earlier(event_id: int, email: str, submission_key):
     with connection.cursor() as cursor:
         cursor.execute(EARLIER_SQL, [event_id, email, key])
         ids = [pk for (pk,) in cursor.fetchall()]
-    # Django sends no query for an empty pk__in, but it still compiles one (≈ 0.5 ms on every sign-up).
+    # Django sends no query for an empty pk__in, but it still compiles one, on every sign-up.
     found = list(Registration.objects.filter(pk__in=ids)) if ids else []
     keyed = next((r for r in found if submission_key and r.submission_key == submission_key), None)
     same = keyed if keyed is not None and keyed.event_id == event_id and keyed.email == email else None
