@@ -102,3 +102,19 @@ def test_the_arabic_page_of_a_participation_certificate_has_her_title_date_and_t
     _german, html = pdf.certificate_pages("backoffice/checkin/certificate_page.html", ["de", "ar"], context)
     assert "يوم العمل" in html and "12 مارس، 2099" in html
     assert "<bdi>\u2068Martin-Luther-Ring 4–6\u2069</bdi><br><bdi>\u206804109 Leipzig\u2069</bdi>" in html
+
+
+def test_a_name_badge_isolates_her_name_and_organisation_for_weasyprint():
+    """WeasyPrint ignores <bdi>: the badge isolates with Unicode marks, and the Latin parts read back whole."""
+    from django.template.loader import render_to_string
+
+    from backoffice import exports
+
+    event = EventFactory(title_de="Fachtag Arbeit 2027", capacity=5)
+    registration = sign_up(event, name="أمل حداد", organisation="Jobcenter Leipzig-Mitte 2")
+    Registration.objects.filter(pk=registration.pk).update(status=Registration.Status.CONFIRMED)
+    (text,) = pages_of(exports.badges_pdf(event))
+    assert "Jobcenter Leipzig-Mitte 2" in text and "Fachtag Arbeit 2027" in text
+    badge = {"name": "أمل حداد", "organisation": "Jobcenter", "dir": "rtl", "long": False}
+    source = render_to_string("backoffice/exports/badges.html", {"event": event, "sheets": [[[badge]]]})
+    assert "\u2068أمل حداد\u2069" in source and "\u2068Jobcenter\u2069" in source
