@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.models import Announcement
 from registrations.choices import INTERPRETING_LANGUAGES
 from registrations.forms import ChildcareFieldsMixin, SlotFieldsMixin
 from registrations.models import Registration
@@ -91,8 +92,6 @@ class AnnouncementForm(forms.Form):
     )
 
     def __init__(self, *args, workshops, **kwargs):
-        from backoffice.models import Announcement
-
         super().__init__(*args, **kwargs)
         self.fields["audience"].choices = Announcement.Audience.choices
         self.fields["workshop"].choices = [("", "–")] + [workshop_choice(w) for w in workshops]

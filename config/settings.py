@@ -141,9 +141,12 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Per process: the sign-up page's programme and the empty sign-up page rendered from it, kept for seconds
-# (SIGNUP_PROGRAMME_CACHE_SECONDS), so a new release never serves the old release's markup.
-CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"}
+# Per process ({% cache %} uses this alias): the empty sign-up form's fields, kept SIGNUP_FORM_CACHE_SECONDS,
+# so a new release never serves the old release's markup and a Redis outage never breaks the page.
+CACHES["template_fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "template-fragments",
+}
 
 CELERY_BROKER_URL = env_secret("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = None
@@ -360,10 +363,10 @@ X_FRAME_OPTIONS = "DENY"
 SIGNUP_MIN_FILL_SECONDS = env.int("SIGNUP_MIN_FILL_SECONDS", default=3)
 # Sign-up attempts per minute from one address (client IP) before a "please wait" answer.
 SIGNUP_RATE_LIMIT_PER_MINUTE = env.int("SIGNUP_RATE_LIMIT_PER_MINUTE", default=10)
-# The sign-up page's programme (slots, workshops, free seats) is kept this many seconds per process, so
-# a rush does not read it for every visitor. Free seats shown may lag that long; the sign-up itself
-# decides on locked rows, so nothing is ever overbooked (0 = always read it fresh).
-SIGNUP_PROGRAMME_CACHE_SECONDS = env.int("SIGNUP_PROGRAMME_CACHE_SECONDS", default=3)
+# The empty sign-up form's fields (with the workshops and their free seats) are rendered once per this many
+# seconds, process and language for anonymous visitors, so a rush does not render them for every visitor.
+# Free seats shown may lag that long; places are always decided on locked rows (0 = always render).
+SIGNUP_FORM_CACHE_SECONDS = env.int("SIGNUP_FORM_CACHE_SECONDS", default=3)
 
 # Time, level, logger and request id on every line; LOG_FORMAT=json for one JSON object a line (config/logs.py).
 LOG_FORMAT = env.str("LOG_FORMAT", default="plain")

@@ -11,7 +11,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 # Tests read the sign-up programme fresh (one test's event must never be served to the next one);
 # tests/registrations/test_programme_cache.py switches the cache on where it is the subject.
-SIGNUP_PROGRAMME_CACHE_SECONDS = 0
+SIGNUP_FORM_CACHE_SECONDS = 0
 # Staff tests sign in with force_login and no authenticator app; tests/test_security_mfa.py switches the
 # second factor on where it is the subject.
 STAFF_MFA_REQUIRED = False

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import transaction
@@ -70,8 +71,6 @@ def invite(*, emails: list[str], language: str = "de") -> list[MediatorProfile]:
 
 def accept_invitation(*, user, password: str) -> None:
     """She set her password: the invitation proved her address, so it counts as verified."""
-    from allauth.account.models import EmailAddress
-
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])

@@ -44,6 +44,7 @@ from datetime import timedelta
 from smtplib import SMTPException, SMTPRecipientsRefused, SMTPResponseException
 
 from billiard.exceptions import SoftTimeLimitExceeded
+from celery import current_app
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import DatabaseError, IntegrityError, transaction
@@ -87,6 +88,11 @@ def batch_size() -> int:
 # order, and the mark that a worker has been asked to take them. A request for a worker that got lost (its task
 # never ran) is made again by the first message after ASKED_SECONDS; the sweep sends anything left over.
 READY = "outbox:ready"
+# The tasks that send (notifications/tasks.py, which uses this module), by their Celery names: looked up in
+# Celery's registry when a message is handed over, so that this module does not import them back.
+SEND_MESSAGE = "notifications.tasks.send_message"
+SEND_READY = "notifications.tasks.send_ready"
+SEND_BATCH = "notifications.tasks.send_batch"
 ASKED = "outbox:asked"
 ASKED_SECONDS = 60
 
@@ -167,19 +173,17 @@ def _queue(message_id: int) -> None:
     running meanwhile takes it first (take_urgent). Without Redis (the quick start) each message gets its own
     task, which runs at once.
     """
-    from notifications.tasks import send_message, send_ready
-
     client = redis_client()
     try:
         if client is None:
-            send_message.delay(message_id)
+            current_app.tasks[SEND_MESSAGE].delay(message_id)
             return
         pipe = client.pipeline()  # MULTI/EXEC: listed and, if no worker has been asked yet, marked
         pipe.rpush(READY, message_id)
         pipe.set(ASKED, 1, nx=True, ex=ASKED_SECONDS)
         if pipe.execute()[1]:
             try:
-                send_ready.delay()
+                current_app.tasks[SEND_READY].delay()
             except Exception:
                 client.delete(ASKED)  # so that the next message asks again
                 raise
@@ -218,10 +222,8 @@ def take_urgent() -> list[int]:
 
 
 def _queue_batch(message_ids: list[int]) -> None:
-    from notifications.tasks import send_batch
-
     try:
-        send_batch.delay(message_ids)
+        current_app.tasks[SEND_BATCH].delay(message_ids)
     except Exception:
         logger.warning("Could not queue a batch of %d messages; the sweep will send them", len(message_ids))
 

@@ -16,7 +16,7 @@ from notifications import outbox, selectors
 logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, acks_late=True, max_retries=outbox.MAX_ATTEMPTS)
+@shared_task(name=outbox.SEND_MESSAGE, bind=True, acks_late=True, max_retries=outbox.MAX_ATTEMPTS)
 def send_message(self, message_id: int) -> str:
     """Send one outbox message."""
     try:
@@ -27,7 +27,7 @@ def send_message(self, message_id: int) -> str:
         raise self.retry(exc=exc, countdown=outbox.seconds_until_retry([message_id])) from exc
 
 
-@shared_task(acks_late=True)
+@shared_task(name=outbox.SEND_READY, acks_late=True)
 def send_ready() -> dict:
     """Send a batch of the messages handed over since the last run (outbox._queue), over one SMTP
     connection; another run is asked for at once if more are waiting. A transient SMTP error hands the
@@ -47,7 +47,7 @@ def send_ready() -> dict:
         return {}
 
 
-@shared_task(bind=True, acks_late=True, max_retries=outbox.MAX_ATTEMPTS)
+@shared_task(name=outbox.SEND_BATCH, bind=True, acks_late=True, max_retries=outbox.MAX_ATTEMPTS)
 def send_batch(self, message_ids: list[int]) -> dict:
     """Send a batch (e.g. reminders) over one SMTP connection, each waiting transactional message first."""
     try:

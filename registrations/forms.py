@@ -194,13 +194,15 @@ class SignupForm(SlotFieldsMixin, ChildcareFieldsMixin, forms.Form):
     started = forms.CharField(widget=forms.HiddenInput)
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, event, slots, language, initial=None, **kwargs):
+    def __init__(self, *args, event, slots, groups, language, initial=None, **kwargs):
+        """`slots`: the event's slots with their workshops; `groups`: its childcare groups if it offers
+        childcare, else None (no childcare fields)."""
         initial = {"language": language, **(initial or {})}
         super().__init__(*args, initial=initial, **kwargs)
         self.event = event
         self.add_slot_fields(slots)
-        if event.has_childcare:
-            self.add_childcare_fields(event.childcare_groups.all())
+        if groups is not None:
+            self.add_childcare_fields(groups)
         if not self.is_bound:  # what she sends back decides; a new form gets a fresh start time and key
             key = str(self.initial.get("submission_key") or uuid.uuid4())
             self.initial["submission_key"] = key

@@ -5,18 +5,13 @@ then there is nothing left to manage, and a link found later in an old mailbox o
 the e-mail-confirmation mail works only until her address had to be confirmed (confirm_email_by).
 """
 
-import functools
 import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.db import connection
-from django.urls import get_script_prefix, reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 
-from registrations import rows, selectors
 from registrations.models import Registration
 
 MANAGE_SALT = "registrations.manage"
@@ -24,24 +19,6 @@ CONFIRM_SALT = "registrations.confirm-email"
 UNSUBSCRIBE_SALT = "registrations.unsubscribe"
 # What her QR code holds: not a link, and not her manage link (anyone who scans it learns nothing).
 CHECKIN_SALT = "registrations.checkin"
-# Her registration by its link's uuid, in fixed SQL (rows.fetch): her page is the third request of every
-# sign-up, and the ORM takes longer to write this statement than PostgreSQL to answer it (bench/HISTORY.md).
-REGISTRATION_WHERE = "WHERE uuid = %s"
-
-
-# Her pages behind her link (registrations/urls.py: all of them r/<token>/…).
-PERSONAL_PAGES = (
-    "manage",
-    "offer",
-    "accept_offer",
-    "qr",
-    "calendar",
-    "download_data",
-    "change_workshops",
-    "change_childcare",
-    "cancel",
-)
-STAND_IN = "personal-link-token"
 
 
 class BadToken(Exception):
@@ -65,23 +42,6 @@ def make_token(registration: Registration, *, salt: str = MANAGE_SALT) -> str:
     return signing.dumps([registration.uuid.hex, registration.token_version], salt=salt)
 
 
-def personal_links(token: str) -> dict[str, str]:
-    """Her pages' paths for this link in the active language, by URL name (PERSONAL_PAGES): what
-    reverse() gives. Each page is reversed once per language, site prefix and process with a stand-in for
-    the token, and her token is put in its place: her page (the third request of every sign-up) links to
-    eight of them, and reversing each for every page showed in bench/rush (bench/HISTORY.md). A token is
-    URL-safe as it is (base64 and ":", which reverse() leaves alone)."""
-    return {
-        name: path.replace(STAND_IN, token, 1)
-        for name, path in _personal_paths(get_language(), get_script_prefix()).items()
-    }
-
-
-@functools.cache
-def _personal_paths(language: str, script_prefix: str) -> dict[str, str]:
-    return {name: reverse(f"registrations:{name}", kwargs={"token": STAND_IN}) for name in PERSONAL_PAGES}
-
-
 def links_expire_at(registration: Registration) -> datetime:
     """When every personal link of hers stops working."""
     return registration.event.ends_at + timedelta(days=settings.PERSONAL_LINK_DAYS_AFTER_EVENT)
@@ -99,16 +59,11 @@ def registration_from_token(
         payload = signing.loads(token, salt=salt)
         # Signed by us, but maybe of another shape (another purpose, an older format): only [hex, version].
         uuid_hex, version = payload if isinstance(payload, list) else (None, None)
-        key = Registration._meta.get_field("uuid").get_db_prep_value(uuid.UUID(hex=uuid_hex), connection)
-        found = rows.fetch(Registration, REGISTRATION_WHERE, [key])
-    except (signing.BadSignature, ValueError, TypeError, AttributeError) as exc:
+        registration = Registration.objects.select_related("event").get(uuid=uuid.UUID(hex=uuid_hex))
+    except (signing.BadSignature, ValueError, TypeError, AttributeError, Registration.DoesNotExist) as exc:
         raise BadToken() from exc
-    if not found:
-        raise BadToken()
-    registration = found[0]
     if registration.token_version != version:
         raise BadToken()
-    registration.event = selectors.event_of(registration.event_id)  # a programme copy during a rush
     now = now or timezone.now()
     if now >= links_expire_at(registration):
         raise ExpiredToken(registration, ExpiredToken.EVENT_OVER)

@@ -1,7 +1,6 @@
 """Sign-up and self-service pages: permission, form, one service call, redirect."""
 
 import functools
-import uuid
 
 from django import forms
 from django.conf import settings
@@ -9,10 +8,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError, close_old_connections
 from django.http import Http404, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -29,14 +28,12 @@ from registrations.errors import Busy, RegistrationError, WorkshopFull
 from registrations.forms import ChangeWorkshopsForm, ChildcareForm, SignupForm
 from registrations.models import Booking
 from registrations.ratelimit import first_use, link_mail_allowed, too_many
-from registrations.shared_page import shared_page
 from registrations.tokens import (
     CONFIRM_SALT,
     UNSUBSCRIBE_SALT,
     BadToken,
     ExpiredToken,
     make_token,
-    personal_links,
     registration_from_token,
 )
 
@@ -49,18 +46,16 @@ LINK_REQUESTS_PER_MINUTE = 5
 
 def signup(request, slug: str):
     try:
-        event = selectors.programme_for_signup(slug=slug)
+        event = selectors.published_event(slug=slug)
     except Event.DoesNotExist:
         raise Http404 from None
     if event.registration_state() != "open":
         return redirect("fachtag:event", slug=slug)
-    if request.method == "GET" and _shared_page_possible(request, event):
-        return _shared_signup_page(request, event)
-    form = SignupForm(
+    if request.method == "GET" and not request.user.is_authenticated and settings.SIGNUP_FORM_CACHE_SECONDS:
+        return _empty_form_page(request, event)
+    form = _signup_form(
+        event,
         request.POST if request.method == "POST" else None,  # an empty POST gets its errors too
-        event=event,
-        slots=event.slots.all(),
-        language=get_language(),
         initial=_prefill(request),
     )
     status = 200
@@ -87,35 +82,32 @@ def signup(request, slug: str):
     return render(request, "registrations/signup.html", {"event": event, "form": form}, status=status)
 
 
-def _shared_page_possible(request, event) -> bool:
-    """The empty form looks the same for every anonymous visitor (a signed-in one gets her name and address
-    filled in); it is shared while the programme is cached (see selectors.programme_for_signup)."""
-    return getattr(event, "programme_copy", None) is not None and not request.user.is_authenticated
-
-
-def _shared_signup_page(request, event):
-    def render_page(markers):
-        form = SignupForm(
-            event=event,
-            slots=event.slots.all(),
-            language=get_language(),
-            initial={"started": markers["started"], "submission_key": markers["submission_key"]},
-        )
-        # No messages: the page is shared by every visitor, and a message is one visitor's own.
-        context = {"event": event, "form": form, "csrf_token": markers["csrf_token"], "messages": ()}
-        return render_to_string("registrations/signup.html", context, request)
-
-    key = str(uuid.uuid4())  # this visitor's form; its start time is bound to it
-    return shared_page(
-        key=f"signup-page:{event.programme_copy}:{request.path}",
-        seconds=settings.SIGNUP_PROGRAMME_CACHE_SECONDS,
-        render=render_page,
-        fill={
-            "csrf_token": lambda: get_token(request),
-            "started": lambda: SignupForm.new_start_time(key),
-            "submission_key": lambda: key,
-        },
+def _signup_form(event, data=None, *, initial=None, programme=True) -> SignupForm:
+    """The sign-up form; without the programme (programme=False), only the fields about her."""
+    if programme:
+        selectors.with_programme(event)
+    return SignupForm(
+        data,
+        event=event,
+        slots=event.slots.all() if programme else (),
+        groups=event.childcare_groups.all() if programme and event.has_childcare else None,
+        language=get_language(),
+        initial=initial,
     )
+
+
+def _empty_form_page(request, event):
+    """The empty form for an anonymous visitor. Its fields (with the workshops and their free seats) are the
+    same for every anonymous visitor: they are rendered once per SIGNUP_FORM_CACHE_SECONDS, process and
+    language ({% cache %} in the template, from `fields_form`, built only then). Her own form holds what is
+    hers: the start time and submission key (and the CSRF token)."""
+    context = {
+        "event": event,
+        "form": _signup_form(event, programme=False),
+        "fields_form": SimpleLazyObject(lambda: _signup_form(event)),
+        "fields_cache_seconds": settings.SIGNUP_FORM_CACHE_SECONDS,
+    }
+    return render(request, "registrations/signup.html", context)
 
 
 def _register(request, event, form):
@@ -133,7 +125,6 @@ def _register(request, event, form):
             privacy_notice_version=PRIVACY_NOTICE_VERSION,
             submission_key=data["submission_key"],
             user=request.user if request.user.is_authenticated else None,
-            programme=event,
         )
     except Busy as exc:
         form.add_error(None, exc.message)
@@ -241,7 +232,6 @@ def _manage_page(request, registration, token, *, just_registered=False):
         for slot in registration.event.slots.all()
         if slot.is_parallel
     ]
-    links = personal_links(token)
     return render(
         request,
         "registrations/manage.html",
@@ -252,8 +242,10 @@ def _manage_page(request, registration, token, *, just_registered=False):
             "registration": registration,
             "event": registration.event,
             "slots": slots,
-            "links": links,
-            "manage_url": request.build_absolute_uri(links["manage"]),
+            "token": token,
+            "manage_url": request.build_absolute_uri(
+                reverse("registrations:manage", kwargs={"token": token})
+            ),
             "just_registered": just_registered,
             "can_change": registration.is_active and registration.event.registration_state() == "open",
         },
@@ -287,7 +279,6 @@ def offer(request, registration, token):
         "registration": registration,
         "booking": booking,
         "token": token,
-        "links": personal_links(token),
     }
     if offered.status == Booking.Status.OFFERED and offered.offer_expires_at > timezone.now():
         return render(request, "registrations/offer.html", {**context, "deadline": offered.offer_expires_at})

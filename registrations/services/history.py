@@ -1,4 +1,3 @@
-from registrations import rows
 from registrations.models import Booking, Registration, RegistrationLog
 
 Action = RegistrationLog.Action
@@ -13,7 +12,7 @@ def log(
 
 def log_many(registration: Registration, entries: list[tuple[str, Booking | None, dict]], *, actor=None):
     """Record several state changes of one registration in one query, in order; returns the entries."""
-    return rows.insert(
+    return RegistrationLog.objects.bulk_create(
         [
             RegistrationLog(
                 registration=registration, booking=booking, action=action, actor=actor, detail=detail

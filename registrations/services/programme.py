@@ -11,7 +11,7 @@ from registrations.errors import NotAllowed
 from registrations.models import Booking, Registration
 from registrations.services import notify, places
 from registrations.services.history import Action, log
-from registrations.services.locking import atomic, lock_event, lock_workshops
+from registrations.services.locking import atomic, lock_event, lock_event_places, lock_workshops
 from registrations.services.transitions import set_booking_status
 
 
@@ -36,7 +36,7 @@ def cancel_workshop(*, workshop_id: int, now: datetime, actor=None) -> int:
     calendar entry is cancelled. They keep their event place and can choose another workshop."""
     with atomic():
         event_id = Workshop.objects.values_list("slot__event_id", flat=True).get(pk=workshop_id)
-        event = lock_event(event_id)
+        event = lock_event_places(event_id)
         workshop = lock_workshops([workshop_id], event_id=event.pk)[workshop_id]
         Workshop.objects.filter(pk=workshop_id).update(status=Workshop.Status.CANCELLED)
         told = 0

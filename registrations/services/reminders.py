@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Prefetch, Q
+from django.urls import reverse
 from django.utils import translation
 
 from fachtag.models import Event
@@ -86,8 +87,6 @@ def _reminder_message(registration: Registration, days: int, texts: dict) -> Out
 
 
 def unsubscribe_path(registration: Registration) -> str:
-    from django.urls import reverse
-
     with translation.override(registration.language):
         return reverse(
             "registrations:unsubscribe", kwargs={"token": make_token(registration, salt=UNSUBSCRIBE_SALT)}

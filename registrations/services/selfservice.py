@@ -13,7 +13,7 @@ from registrations.errors import ChildcareUnavailable, InvalidChoice, NotAllowed
 from registrations.models import Booking, Child, Registration
 from registrations.services import notify, places
 from registrations.services.history import Action, log
-from registrations.services.locking import atomic, lock_childcare_groups, lock_event, lock_workshops
+from registrations.services.locking import atomic, lock_childcare_groups, lock_event_places, lock_workshops
 from registrations.services.transitions import set_booking_status, set_registration_status
 from registrations.services.waitlist import (
     promote_event,
@@ -29,7 +29,7 @@ CHILDCARE_FULL = _(
 
 def _locked_registration(registration_id: int) -> tuple[Registration, Event]:
     event_id = Registration.objects.values_list("event_id", flat=True).get(pk=registration_id)
-    event = lock_event(event_id)
+    event = lock_event_places(event_id)
     return Registration.objects.select_for_update().get(pk=registration_id), event
 
 

@@ -1,17 +1,16 @@
 """Signing up: one short transaction that decides every place at once."""
 
-import functools
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import ClassVar
 
-from django.db import IntegrityError, OperationalError, connection
+from django.db.models import Q
 from django.utils import timezone
 
 from fachtag.models import Event
-from registrations import calendar, rows, selectors
+from registrations import calendar
 from registrations.errors import InvalidChoice, RegistrationClosed
 from registrations.models import Booking, Child, MessageText, Registration
 from registrations.ratelimit import link_mail_allowed
@@ -22,9 +21,6 @@ from registrations.services.locking import (
     lock_childcare_groups,
     lock_event,
     lock_workshops,
-    read_childcare_groups,
-    read_event,
-    read_workshops,
 )
 
 # What a new registration's status is recorded as, and which message she gets.
@@ -33,14 +29,6 @@ SIGNUP_OUTCOME = {
     Registration.Status.PENDING: (Action.REGISTERED, "confirm_email"),
     Registration.Status.WAITLISTED: (Action.WAITLISTED, "registration_waitlisted"),
 }
-
-
-# Her registrations that _earlier() looks for: the active one for the event (statuses as
-# Registration.ACTIVE), or the one this same form made (its submission key).
-EARLIER_SQL = """
-    SELECT id FROM registrations_registration
-    WHERE (event_id = %s AND email = %s AND status IN ('pending', 'confirmed', 'offered', 'waitlisted'))
-       OR submission_key = %s"""
 
 
 @dataclass
@@ -76,58 +64,21 @@ class SignupResult:
     created: bool  # False: the same form again, or the address was registered already (a link mail went out)
 
 
-class _Changed(Exception):
-    """What decided her places changed between the first look and the locks."""
-
-
 @dataclass(frozen=True)
 class _Places:
     """What her rows and her message are written from, decided on the event's, workshops' and childcare
-    groups' rows: decided before the locks and again under them, and compared."""
+    groups' locked rows."""
 
     status: str
     seated: tuple[int, ...]  # the chosen workshops with a seat for her, as chosen
-    slots: tuple[int, ...]  # each chosen workshop's slot, as chosen
     child_groups: tuple[int, ...]  # each child's childcare group, as given
     confirm_email_by: datetime | None
-    event_times: tuple[datetime, datetime]  # in her message and calendar invite
 
     @property
     def gets_place(self) -> bool:
         return self.status != Registration.Status.WAITLISTED
 
 
-# A transaction PostgreSQL undid to break a deadlock. Sign-ups that write before locking (the usual way)
-# and sign-ups that lock first (their second try) can wait for each other when both insert the same
-# address or form at once: one of them is undone, and its next try finds the other's registration.
-DEADLOCK = "40P01"
-TRIES = 3
-
-
-def _again_on_conflict(service):
-    """Run the service again, with the locks taken first, if its insert met a registration committed since
-    its look-up (the same form sent twice at once, or the same address: the next try finds that
-    registration), if what decided her places changed before it took the locks, or if PostgreSQL undid it
-    to break a deadlock."""
-
-    @functools.wraps(service)
-    def wrapper(**kwargs):
-        kwargs["now"] = kwargs.get("now") or timezone.now()  # her arrival, the same in every try
-        lock_first = kwargs.pop("lock_first", False)
-        for attempt in range(TRIES - 1):
-            try:
-                return service(**kwargs, lock_first=lock_first or attempt > 0)
-            except (IntegrityError, _Changed):
-                pass
-            except OperationalError as exc:
-                if getattr(exc.__cause__, "sqlstate", None) != DEADLOCK:
-                    raise
-        return service(**kwargs, lock_first=True)
-
-    return wrapper
-
-
-@_again_on_conflict
 def register(
     *,
     event_id: int,
@@ -138,8 +89,6 @@ def register(
     user=None,
     now=None,
     actor=None,
-    programme: Event | None = None,
-    lock_first: bool = False,
 ) -> SignupResult:
     """Register her for the event, with one workshop per chosen slot and childcare for her children.
 
@@ -150,62 +99,36 @@ def register(
     The same submission key twice returns the first registration; an e-mail address that already
     holds a registration gets its personal link sent again and returns that registration (created=False).
     An organiser (actor) may register someone, e.g. a walk-in at the door, until the event ends.
-    `programme` (the event with its slots, workshops and message texts, e.g. the sign-up page's copy, a
-    few seconds old at most) spares reading what does not decide a place: only the state, dates and
-    counters of the event and workshops are read, onto the programme's copies.
 
-    Every other sign-up waits while one holds the event lock, so it is held for the seat counters only:
-    her places are decided on the rows as they are, her rows and message are written, and then the rows
-    are locked, read again and her places decided again. Only if that comes out differently (a place taken
-    or freed meanwhile, the event changed) is all of it undone and done again with the locks taken first
-    (`lock_first`, which a caller may also ask for: always on SQLite, and from where a registration of
-    hers is found).
+    One transaction, the same on PostgreSQL and SQLite: lock the event, then her chosen workshops (by id),
+    then the event's childcare groups (by id, only when she brings children), in the order
+    services.locking documents; look for an earlier registration of hers; decide her places on the locked
+    rows; write.
     Raises RegistrationClosed, InvalidChoice, ChildcareUnavailable, Busy.
     """
     now = now or timezone.now()
     email = applicant.email.strip().lower()
     # Read before the transaction what does not decide a place: the organisers' texts.
-    texts = {
-        text.kind: text
-        for text in (
-            programme.message_texts.all()
-            if programme is not None
-            else MessageText.objects.filter(event_id=event_id)
-        )
-    }
-    lock_first = lock_first or connection.vendor != "postgresql"
+    texts = {text.kind: text for text in MessageText.objects.filter(event_id=event_id)}
     with atomic():
-        event = lock_event(event_id, onto=programme) if lock_first else None
-        # Without the lock: a registration of the same form or address committed after this look-up makes
-        # our insert fail, and register() tries again.
+        event = lock_event(event_id)
+        # Under the event lock, which every sign-up for the event takes: a registration of the same form
+        # or address committed before is seen here.
         same, existing, key_taken = _earlier(event_id, email, submission_key)
         if same:
             return SignupResult(same, created=False)
-        if key_taken:  # someone else's form's key: hers is not opened, and this one registers without it
-            submission_key = None
-        if existing:  # her link is sent again with the event locked: from here on, locked first
-            event, lock_first = event or lock_event(event_id, onto=programme), True
-            # Read again under the lock: cancelled or erased meanwhile, it is none.
-            existing = Registration.objects.filter(pk=existing.pk, status__in=Registration.ACTIVE).first()
         if existing:
             return _link_again(event, existing, texts, actor, now)
-        event = event or read_event(event_id, onto=programme)
+        if key_taken:  # someone else's form's key: hers is not opened, and this one registers without it
+            submission_key = None
         _check_open(event, actor, now)
-
-        copies = selectors.workshops_of(programme) if programme is not None else None
-        with_children = bool(applicant.child_ages)
-        workshops, groups = _rows(event, workshop_ids, copies, with_children, lock=lock_first)
+        workshops = lock_workshops(workshop_ids, event_id=event.pk)
+        groups = lock_childcare_groups(event.pk) if applicant.child_ages else []
         decided = _decide(event, workshops, groups, applicant, workshop_ids, now)
         registration = _new(
             event, applicant, email, decided, privacy_notice_version, submission_key, user, now
         )
         _write(registration, [workshops[pk] for pk in workshop_ids], applicant, decided, texts, actor, now)
-        if not lock_first:
-            lock_event(event.pk, onto=event)
-            _check_open(event, actor, now)
-            workshops, groups = _rows(event, workshop_ids, workshops, with_children, lock=True)
-            if _decide(event, workshops, groups, applicant, workshop_ids, now) != decided:
-                raise _Changed()
         if decided.gets_place:
             places.take_event_place(event)
             places.take_childcare(groups, Counter(decided.child_groups))
@@ -222,13 +145,6 @@ def _link_again(event: Event, existing: Registration, texts, actor, now) -> Sign
         entry = log(existing, Action.LINK_SENT)
         notify.registration_message(existing, "personal_link", entry, known={"texts": texts})
     return SignupResult(existing, created=False)
-
-
-def _rows(event: Event, workshop_ids: list[int], onto: dict | None, with_children: bool, *, lock: bool):
-    """(her chosen workshops, the event's childcare groups): locked, or as they are."""
-    workshops = (lock_workshops if lock else read_workshops)(workshop_ids, event_id=event.pk, onto=onto)
-    groups = (lock_childcare_groups if lock else read_childcare_groups)(event.pk) if with_children else []
-    return workshops, groups
 
 
 def _check_open(event: Event, actor, now) -> None:
@@ -254,12 +170,10 @@ def _decide(
     return _Places(
         status=status,
         seated=tuple(pk for pk in workshop_ids if gets_place and places.workshop_has_seat(workshops[pk])),
-        slots=tuple(workshops[pk].slot_id for pk in workshop_ids),
         child_groups=child_groups,
         confirm_email_by=now + timedelta(hours=event.email_confirmation_hours)
         if status == Registration.Status.PENDING
         else None,
-        event_times=(event.starts_at, event.ends_at),
     )
 
 
@@ -278,16 +192,14 @@ def _write(registration, chosen: list, applicant: Applicant, decided: _Places, t
         for workshop in chosen
     ]
     in_slot_order = sorted(bookings, key=lambda booking: booking.slot.starts_at)  # stable: then as chosen
-    # Her first calendar invite, made before the insert, which records the calendar state it leaves
-    # (one statement fewer than writing it afterwards).
+    # Her first calendar invite, made before the insert, which records the calendar state it leaves.
     invite = calendar.invite_update(registration, registration.language, in_slot_order, save=False)
-    # The rush's hottest writes: her registration and bookings (and history) in fixed SQL (rows.insert).
-    rows.insert([registration])
+    registration.save(force_insert=True)
     Child.objects.bulk_create(
         Child(registration=registration, age=age, group_id=group_id)
         for age, group_id in zip(applicant.child_ages, decided.child_groups, strict=True)
     )
-    rows.insert(bookings)
+    Booking.objects.bulk_create(bookings)
     entries = log_many(
         registration,
         [
@@ -310,17 +222,11 @@ def _write(registration, chosen: list, applicant: Applicant, decided: _Places, t
 def _earlier(event_id: int, email: str, submission_key):
     """(the registration this same form made before, her active registration for the event, whether the key
     belongs to another registration). The same form means the same key, event and address: a key alone,
-    which the client sends, never opens anyone's registration.
-
-    Usually there is neither: one narrow look-up in SQL (a hot statement of the sign-up rush, where the
-    ORM's own work was four times the statement's), and the rows are loaded only when there is one.
-    """
-    key = Registration._meta.get_field("submission_key").get_db_prep_value(submission_key, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(EARLIER_SQL, [event_id, email, key])
-        ids = [pk for (pk,) in cursor.fetchall()]
-    # Django sends no query for an empty pk__in, but it still compiles one, on every sign-up.
-    found = list(Registration.objects.filter(pk__in=ids)) if ids else []
+    which the client sends, never opens anyone's registration."""
+    hers = Q(event_id=event_id, email=email, status__in=Registration.ACTIVE)
+    found = list(
+        Registration.objects.filter(hers | Q(submission_key=submission_key) if submission_key else hers)
+    )
     keyed = next((r for r in found if submission_key and r.submission_key == submission_key), None)
     same = keyed if keyed is not None and keyed.event_id == event_id and keyed.email == email else None
     existing = next((r for r in found if r.event_id == event_id and r.email == email and r.is_active), None)

@@ -1,5 +1,6 @@
 """What organisers do for a participant or a workshop: the same locks and messages as everything else."""
 
+from collections import Counter
 from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +10,7 @@ from registrations.errors import NotAllowed
 from registrations.models import Booking, Registration
 from registrations.services import notify, places
 from registrations.services.history import Action, log
-from registrations.services.locking import atomic, lock_childcare_groups, lock_event, lock_workshops
+from registrations.services.locking import atomic, lock_childcare_groups, lock_event_places, lock_workshops
 from registrations.services.selfservice import renew_links
 from registrations.services.transitions import set_registration_status
 from registrations.services.waitlist import (
@@ -26,11 +27,9 @@ NO_PLACE = _("There is no free place. Raise the capacity first, or wait for a ca
 def confirm_from_waitlist(*, registration_id: int, actor, now: datetime) -> Registration:
     """An organiser confirms someone from the event's waiting list (out of turn), with her children's
     childcare places; raises NotAllowed when the places are not free."""
-    from collections import Counter
-
     with atomic():
         event_id = Registration.objects.values_list("event_id", flat=True).get(pk=registration_id)
-        event = lock_event(event_id)
+        event = lock_event_places(event_id)
         registration = Registration.objects.select_for_update().get(pk=registration_id)
         if registration.status not in (Registration.Status.WAITLISTED, Registration.Status.OFFERED):
             raise NotAllowed()
@@ -53,7 +52,7 @@ def confirm_workshop_wish(*, booking_id: int, actor, now: datetime) -> None:
     """An organiser gives a waiting participant a free workshop seat (her other seat in the slot is freed)."""
     with atomic():
         booking = Booking.objects.select_related("registration").get(pk=booking_id)
-        event = lock_event(booking.registration.event_id)
+        event = lock_event_places(booking.registration.event_id)
         booking = Booking.objects.select_for_update().select_related("registration").get(pk=booking_id)
         workshop = lock_workshops([booking.workshop_id], event_id=event.pk)[booking.workshop_id]
         if booking.registration.status not in (Registration.Status.CONFIRMED, Registration.Status.PENDING):
@@ -78,7 +77,7 @@ def set_capacity(*, event_id: int, workshop_id: int | None, capacity: int, actor
     """Change an event's or a workshop's capacity; never below the places taken. Freed places are offered
     to the waiting list at once."""
     with atomic():
-        event = lock_event(event_id)
+        event = lock_event_places(event_id)
         if workshop_id is None:
             _not_below_places_taken(capacity, event.seats_taken)
             Event.objects.filter(pk=event.pk).update(capacity=capacity)

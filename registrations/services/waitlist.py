@@ -1,7 +1,7 @@
 """Waiting lists: freed places go to the oldest waiting person, as an offer or at once (per event).
 
-Every function here expects the caller to hold the event lock (services.locking.lock_event) inside
-its transaction, and is safe to call when nothing is free: it then does nothing.
+Every function here expects the caller to hold the event's places (services.locking.lock_event_places)
+inside its transaction, and is safe to call when nothing is free: it then does nothing.
 """
 
 from collections import Counter
@@ -12,7 +12,7 @@ from registrations.errors import NotAllowed
 from registrations.models import Booking, Registration
 from registrations.services import notify, places
 from registrations.services.history import Action, log, log_many
-from registrations.services.locking import atomic, lock_childcare_groups, lock_event, lock_workshops
+from registrations.services.locking import atomic, lock_childcare_groups, lock_event_places, lock_workshops
 from registrations.services.transitions import set_booking_status, set_registration_status
 
 # A waiting booking moves up only when its registration has its event place.
@@ -131,7 +131,7 @@ def accept_offer(*, registration_id: int, now: datetime) -> Registration:
     """She takes the event place offered to her: confirmed, and her workshop wishes seated where free."""
     with atomic():
         registration = Registration.objects.get(pk=registration_id)
-        lock_event(registration.event_id)
+        lock_event_places(registration.event_id)
         registration = Registration.objects.select_for_update().get(pk=registration_id)
         if registration.status != Registration.Status.OFFERED or registration.offer_expires_at <= now:
             raise NotAllowed()
@@ -146,7 +146,7 @@ def accept_workshop_offer(*, booking_id: int, now: datetime) -> Booking:
     """She takes the workshop seat offered to her; a seat she held in the same slot is released and offered on."""
     with atomic():
         booking = Booking.objects.select_related("registration").get(pk=booking_id)
-        event = lock_event(booking.registration.event_id)
+        event = lock_event_places(booking.registration.event_id)
         booking = Booking.objects.select_for_update().select_related("registration").get(pk=booking_id)
         if booking.status != Booking.Status.OFFERED or booking.offer_expires_at <= now:
             raise NotAllowed()
@@ -169,7 +169,7 @@ def expire_offers(*, now: datetime) -> int:
     expired = 0
     for event_id in sorted(event_ids):
         with atomic():
-            expired += _expire_event_offers(lock_event(event_id), now=now)
+            expired += _expire_event_offers(lock_event_places(event_id), now=now)
     return expired
 
 
@@ -206,7 +206,7 @@ def promote_all(*, now: datetime) -> None:
     """Periodic safety net: places freed outside the services (e.g. a capacity raised in the admin) are offered."""
     for event_id in Event.objects.published().filter(starts_at__gt=now).values_list("pk", flat=True):
         with atomic():
-            event = lock_event(event_id)
+            event = lock_event_places(event_id)
             promote_event(event, now=now)
             workshops = lock_workshops(
                 Booking.objects.filter(

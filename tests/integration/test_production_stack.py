@@ -266,7 +266,7 @@ def her_page(stack, browser) -> str:
         page.check("#id_privacy_consent")
         with page.expect_navigation():
             page.click("button[type=submit]")
-        assert page.url.endswith("/done/"), page.content()[:2000]
+        assert page.url.endswith("/done/"), stack.log("web-1")[-4000:] + stack.log("web-2")[-4000:]
         stack.her_page = urlsplit(page.url).path.removesuffix("done/")
         context.close()
     return stack.her_page

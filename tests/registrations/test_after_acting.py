@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import polib
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 
@@ -110,11 +111,18 @@ def test_changing_childcare_and_cancelling_say_so_once(client, event):
     assert status_messages(client.get(f"/de/r/{token}/")) == []
 
 
-def test_the_shared_sign_up_page_never_carries_one_visitors_message(client, event, settings):
-    settings.SIGNUP_PROGRAMME_CACHE_SECONDS = 60
+def test_the_cached_form_fields_never_carry_one_visitors_message_or_markers(client, event, settings):
+    settings.SIGNUP_FORM_CACHE_SECONDS = 60
     registration = sign_up(event)
     client.post(f"/de/r/{make_token(registration)}/cancel/")  # her message waits in her session
-    assert "site-messages" not in client.get(f"/de/events/{event.slug}/signup/").content.decode()
+    hers = client.get(f"/de/events/{event.slug}/signup/").content.decode()
+    assert "site-messages" in hers  # her own page shows it, once
+    # Another visitor: the fields come from the cache, her markers are her own.
+    other = Client().get(f"/de/events/{event.slug}/signup/").content.decode()
+    assert "site-messages" not in other
+    key = re.compile(r'name="submission_key" value="([^"]+)"')
+    assert key.search(hers).group(1) != key.search(other).group(1)
+    assert 'name="email"' in other and 'name="privacy_consent"' in other
 
 
 # Offers: a banner at the top of her page, a page with one button behind the mail's link.

@@ -1,5 +1,6 @@
 """Races on a real PostgreSQL: many people at once never overbook, and nobody's attempt is lost."""
 
+import re
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -14,11 +15,11 @@ from notifications.models import OutboxMessage
 from registrations import services
 from registrations.models import Booking, Registration
 from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory
-from tests.integration.conftest import wait_until
 from tests.registrations.helpers import applicant
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ATTEMPTS = 200
+HIDDEN_INPUT = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)"')
 
 
 def run_together(count: int, attempt):
@@ -136,7 +137,6 @@ def test_a_sign_up_that_cannot_get_the_lock_in_time_gets_a_friendly_retry_and_no
     locked, release = _threading.Event(), _threading.Event()
 
     def hold_lock():
-        from django.db import transaction
 
         with transaction.atomic():
             Event.objects.select_for_update().get(pk=event.pk)
@@ -199,139 +199,37 @@ def _waiting_for_locks() -> int:
         return cursor.fetchone()[0]
 
 
-def test_a_sign_up_that_wrote_first_and_one_that_locks_first_with_the_same_address_both_end_well(monkeypatch):
-    """The usual sign-up writes her rows and then waits for the event lock; a second try takes the lock
-    first and then writes. With the same address at once they wait for each other (the unique address
-    and the lock): PostgreSQL undoes one of them, and its next try sends the other's personal link."""
-    from registrations.services import locking, signup
+def test_100_people_racing_through_the_sign_up_page_with_the_production_cache(settings):
+    """The whole request, as production runs it: the empty form's fields from the {% cache %} fragment
+    (SIGNUP_FORM_CACHE_SECONDS as in production), the POST deciding on locked rows."""
+    from django.test import Client
 
-    event = EventFactory(capacity=100)
-    held, release, wrote, go = (threading.Event() for _ in range(4))
-    real_lock_event = signup.lock_event
+    settings.SIGNUP_FORM_CACHE_SECONDS = 3
+    settings.SIGNUP_MIN_FILL_SECONDS = 0
+    settings.SIGNUP_RATE_LIMIT_PER_MINUTE = 10_000
+    event = EventFactory(capacity=1000)
+    workshop = WorkshopFactory(slot=TimeSlotFactory(event=event), capacity=20)
+    path = f"/de/events/{event.slug}/signup/"
 
-    def lock_event(event_id, **kwargs):
-        if threading.current_thread().name == "writes-first" and not wrote.is_set():
-            wrote.set()  # her rows are written: now she asks for the lock, once the other waits for it
-            go.wait(10)
-        return real_lock_event(event_id, **kwargs)
+    def one(i):
+        client = Client(enforce_csrf_checks=True)
+        page = client.get(path).content.decode()
+        form = dict(HIDDEN_INPUT.findall(page))  # CSRF token, start time, submission key
+        form.update(
+            name=f"Teilnehmerin {i}",
+            email=f"page{i}@example.org",
+            language="ar",
+            privacy_consent="on",
+            **{f"slot_{workshop.slot_id}": str(workshop.pk)},
+        )
+        return client.post(path, form).status_code
 
-    monkeypatch.setattr(signup, "lock_event", lock_event)
+    results, errors = run_together(100, one)
 
-    def hold():
-        with transaction.atomic():
-            locking.lock_event(event.pk)
-            held.set()
-            release.wait(10)
-        connections.close_all()
-
-    results, errors = [], []
-
-    def sign_up():
-        try:
-            results.append(
-                services.register(
-                    event_id=event.pk,
-                    applicant=applicant(email="same@example.org"),
-                    workshop_ids=[],
-                    privacy_notice_version="2026-11-26",
-                    lock_first=threading.current_thread().name == "locks-first",  # as a second try does
-                ).registration
-            )
-        except Exception as exc:  # noqa: BLE001 - reported by the test
-            errors.append(repr(exc))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=hold)]
-    threads[0].start()
-    held.wait(5)
-    threads.append(threading.Thread(target=sign_up, name="writes-first"))
-    threads[1].start()
-    wrote.wait(5)
-    threads.append(threading.Thread(target=sign_up, name="locks-first"))
-    threads[2].start()
-    assert wait_until(lambda: _waiting_for_locks() >= 1, timeout=10)  # the second try waits for the lock ...
-    go.set()
-    assert wait_until(lambda: _waiting_for_locks() >= 2, timeout=10)  # ... and the first one behind it
-    release.set()
-    for thread in threads:
-        thread.join(15)
-
-    assert errors == []
-    assert [registration.pk for registration in results] == [Registration.objects.get().pk] * 2
-    assert OutboxMessage.objects.filter(kind="personal_link").count() == 1
-    assert Event.objects.get(pk=event.pk).seats_taken == 1
-
-
-@pytest.mark.parametrize("taken", ["the last event place", "the workshop's last seat"])
-def test_a_place_taken_between_her_first_look_and_the_lock_is_decided_again_under_the_lock(
-    monkeypatch, taken
-):
-    """Her rows are written on the places as first read; another sign-up commits the last one before she
-    gets the lock: all of hers is undone and decided again with the lock taken first."""
-    event = EventFactory(capacity=1 if taken == "the last event place" else 10)
-    workshop = WorkshopFactory(slot=TimeSlotFactory(event=event), capacity=1)
-    quicker = _meanwhile(monkeypatch, lambda: register(event, [workshop.pk]))
-
-    hers = register(event, [workshop.pk], email="late@example.org")
-
-    quicker = Registration.objects.get(pk=quicker[0].pk)
-    assert quicker.status == Registration.Status.CONFIRMED
-    assert quicker.bookings.get().status == Booking.Status.CONFIRMED
-    if taken == "the last event place":
-        assert hers.status == Registration.Status.WAITLISTED
-        assert list(OutboxMessage.objects.filter(to=hers.email).values_list("kind", flat=True)) == [
-            "registration_waitlisted"
-        ]
-    else:
-        assert hers.status == Registration.Status.CONFIRMED
-        assert OutboxMessage.objects.get(to=hers.email).context["bookings"][0]["status"] == "waitlisted"
-    assert hers.bookings.get().status == Booking.Status.WAITLISTED
-    assert Registration.objects.count() == 2 and Booking.objects.count() == 2  # nothing of her first try
-    assert hers.log.count() == 1  # her outcome once, from the second try
+    assert errors == [] and results == [302] * 100
+    bookings = Booking.objects.filter(workshop=workshop)
     assert (
-        Event.objects.get(pk=event.pk).seats_taken == Registration.objects.filter(status="confirmed").count()
+        bookings.filter(status="confirmed").count() == 20 == Workshop.objects.get(pk=workshop.pk).seats_taken
     )
-    assert Workshop.objects.get(pk=workshop.pk).seats_taken == 1
-
-
-def test_a_place_freed_between_her_first_look_and_the_lock_is_hers(monkeypatch):
-    """First read: no place, so her rows say waiting list. The last confirmed person cancels before she
-    gets the lock (nobody waits yet to be offered the place): decided again, she gets the place."""
-    event = EventFactory(capacity=1)
-    first = register(event, [])
-    _meanwhile(monkeypatch, lambda: services.cancel(registration_id=first.pk, now=timezone.now()))
-
-    hers = register(event, [], email="late@example.org")
-
-    assert hers.status == Registration.Status.CONFIRMED
-    assert Event.objects.get(pk=event.pk).seats_taken == 1
-    assert list(OutboxMessage.objects.filter(to=hers.email).values_list("kind", flat=True)) == [
-        "registration_confirmed"
-    ]
-
-
-def _meanwhile(monkeypatch, action) -> list:
-    """Run `action` in another connection when the next sign-up has written its rows and asks for the
-    event lock (once); returns a list that then holds the action's result."""
-    from registrations.services import signup
-
-    real_lock_event = signup.lock_event
-    started, done = threading.Event(), []
-
-    def run():
-        try:
-            done.append(action())
-        finally:
-            connections.close_all()
-
-    def lock_event(event_id, **kwargs):
-        if not started.is_set():
-            started.set()
-            thread = threading.Thread(target=run)
-            thread.start()
-            thread.join(10)
-        return real_lock_event(event_id, **kwargs)
-
-    monkeypatch.setattr(signup, "lock_event", lock_event)
-    return done
+    assert bookings.filter(status="waitlisted").count() == 80
+    assert Event.objects.get(pk=event.pk).seats_taken == 100

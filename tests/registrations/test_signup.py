@@ -4,14 +4,12 @@ import uuid
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from fachtag.models import ChildcareGroup
 from notifications.models import OutboxMessage
 from registrations import services
 from registrations.errors import ChildcareUnavailable, InvalidChoice, RegistrationClosed
 from registrations.models import Booking, Registration, RegistrationLog
-from registrations.services import signup
 from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory
 from tests.registrations.helpers import applicant, reload, sign_up
 
@@ -101,44 +99,6 @@ def test_the_same_form_sent_twice_creates_one_registration(event):
     assert not OutboxMessage.objects.filter(kind="personal_link").exists()
 
 
-def test_an_address_registered_after_the_look_up_is_found_on_the_second_try(event, monkeypatch):
-    """The look-up runs before the event lock; a registration committed in between (simulated: the first
-    look-up misses it) makes the insert fail on the unique address, and the second try sends her link."""
-    first = sign_up(event, email="amal@example.org")
-    look_up = signup._earlier
-    misses = iter([True])
-    monkeypatch.setattr(
-        signup, "_earlier", lambda *args: (None, None, False) if next(misses, False) else look_up(*args)
-    )
-    result = services.register(
-        event_id=event.pk,
-        applicant=applicant(email="amal@example.org"),
-        workshop_ids=[],
-        privacy_notice_version="x",
-    )
-    assert (result.created, result.registration) == (False, first)
-    assert Registration.objects.count() == 1
-    assert OutboxMessage.objects.filter(kind="personal_link").count() == 1
-    assert reload(event).seats_taken == 1
-
-
-def test_a_registration_cancelled_after_the_look_up_gets_no_link_but_a_new_registration(event, monkeypatch):
-    first = sign_up(event, email="amal@example.org")
-    services.cancel(registration_id=first.pk, now=timezone.now())
-    monkeypatch.setattr(
-        signup, "_earlier", lambda *args: (None, first, False)
-    )  # looked up while still active
-    result = services.register(
-        event_id=event.pk,
-        applicant=applicant(email="amal@example.org"),
-        workshop_ids=[],
-        privacy_notice_version="x",
-    )
-    assert result.created and result.registration != first
-    assert result.registration.status == Registration.Status.CONFIRMED
-    assert not OutboxMessage.objects.filter(kind="personal_link").exists()
-
-
 def test_two_workshops_in_one_slot_are_refused(event, workshop):
     other = WorkshopFactory(slot=workshop.slot)
     with pytest.raises(InvalidChoice):
@@ -180,31 +140,29 @@ def statement_kind(sql: str) -> str:
     return " ".join(found.groups()) if found else sql.split()[0]
 
 
-def test_under_the_event_lock_a_confirmed_sign_up_only_counts_her_seats(event, workshop):
-    """Every other sign-up waits while one holds the event lock: her rows and her message are written
-    before it, under it come only the workshop lock and the seat counters (her calendar state goes in
-    with her registration's insert, not as an update after)."""
+def test_a_sign_up_locks_checks_and_writes_in_one_transaction_in_the_documented_order(event, workshop):
+    """Lock the event, look for an earlier registration of hers, lock her workshops (by id), decide, write
+    (her calendar state goes in with her registration's insert, not as an update after)."""
     second = WorkshopFactory(slot=TimeSlotFactory(event=event))
     with CaptureQueriesContext(connection) as queries:
         registration = sign_up(event, workshop, second)
     statements = [query["sql"] for query in queries]
-    locked = next(i for i, sql in enumerate(statements) if "fachtag_event" in sql and "FOR UPDATE" in sql)
-    before = [statement_kind(sql) for sql in statements[:locked]]
-    assert before[-5:] == [
+    first = next(i for i, sql in enumerate(statements) if sql.startswith("SET LOCAL lock_timeout"))
+    assert [statement_kind(sql) for sql in statements[first:]] == [
+        "SET",  # LOCAL lock_timeout
+        "SELECT fachtag_event",  # FOR UPDATE
+        "SELECT registrations_registration",  # hers already?
+        "SELECT fachtag_workshop",  # FOR UPDATE, by id
         "INSERT registrations_registration",
         "INSERT registrations_booking",
         "INSERT registrations_registrationlog",
         "INSERT notifications_outboxmessage",
-        "SET",  # LOCAL lock_timeout
-    ], "\n".join(statements[:locked])
-    after = [statement_kind(sql) for sql in statements[locked + 1 :]]
-    assert after == [
-        "SELECT fachtag_workshop",  # FOR UPDATE
         "UPDATE fachtag_event",
         "UPDATE fachtag_workshop",
         "RELEASE",  # the end of the transaction (here the savepoint inside the test's transaction)
-    ], "\n".join(statements[locked:])
-    assert "FOR UPDATE" in statements[locked + 1]
+    ], "\n".join(statements[first:])
+    assert "FOR UPDATE" in statements[first + 1] and "FOR UPDATE" in statements[first + 3]
+    assert "ORDER BY" in statements[first + 3]
     registration.refresh_from_db()
     assert registration.calendar_sequence == 1 and registration.calendar_day_sent
     invite = OutboxMessage.objects.get(kind="registration_confirmed").context["calendar"]
