@@ -159,8 +159,8 @@ def test_a_sign_up_that_cannot_get_the_lock_in_time_gets_a_friendly_retry_and_no
 
 
 def test_the_same_form_sent_many_times_at_once_makes_one_registration():
-    """The look-up for an earlier registration runs before the event lock: sends that race past it meet the
-    unique submission key on insert, and their second try returns the one registration."""
+    """The look-up for an earlier registration runs under the event lock: every send after the first finds
+    the registration it made."""
     event = EventFactory(capacity=100)
     key = uuid.uuid4()
 
@@ -191,12 +191,6 @@ def test_the_same_address_from_many_forms_at_once_makes_one_registration_and_sen
     assert Event.objects.get(pk=event.pk).seats_taken == 1
     # Her link goes out again, but at most three times an hour (registrations.ratelimit.link_mail_allowed).
     assert OutboxMessage.objects.filter(kind="personal_link").count() == 3
-
-
-def _waiting_for_locks() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
-        return cursor.fetchone()[0]
 
 
 def test_100_people_racing_through_the_sign_up_page_with_the_production_cache(settings):
