@@ -56,11 +56,11 @@ class WalkInForm(SlotFieldsMixin, ChildcareFieldsMixin, forms.Form):
     )
     privacy_informed = forms.BooleanField(label=_("She was given the privacy notice."))
 
-    def __init__(self, *args, event, **kwargs):
+    def __init__(self, *args, event, programme, **kwargs):
         super().__init__(*args, **kwargs)
-        self.add_slot_fields(event.slots.all())
+        self.add_slot_fields(programme.slots)
         if event.has_childcare:
-            self.add_childcare_fields(event.childcare_groups.all())
+            self.add_childcare_fields(programme.groups)
 
 
 class CapacityForm(forms.Form):

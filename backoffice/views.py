@@ -24,7 +24,7 @@ from pages.constants import PRIVACY_NOTICE_VERSION
 from registrations import services
 from registrations.errors import RegistrationError
 from registrations.models import Registration
-from registrations.selectors import event_for_signup
+from registrations.selectors import programme
 
 
 @login_required
@@ -292,11 +292,11 @@ def capacity(request, slug: str):
 @login_required
 def walk_in(request, slug: str):
     event = access.event_or_404(request.user, slug)
-    try:  # the walk-in form needs the programme; a draft or cancelled event takes no one
-        event = event_for_signup(slug=event.slug)
-    except Event.DoesNotExist:
-        raise Http404 from None
-    form = WalkInForm(request.POST or None, event=event, initial={"language": "de"})
+    if event.status != Event.Status.PUBLISHED:  # a draft or cancelled event takes no one
+        raise Http404
+    form = WalkInForm(
+        request.POST or None, event=event, programme=programme(event), initial={"language": "de"}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         applicant = services.Applicant(

@@ -1,6 +1,6 @@
 """Where a sign-up's time goes: the rush's three requests, in-process, under cProfile and a query count.
 
-    .venv/bin/python bench/rush_profile.py [--people 200] [--top 25] [--step get|post|done]
+    .venv/bin/python bench/rush_profile.py [--people 200] [--top 25] [--step get|post|done] [--match REGEX]
 
 The same stack and settings as bench/rush (PostgreSQL, Redis, DEBUG off, production settings), but the
 requests go through Django's WSGI handler in this process (django.test.Client), so cProfile sees
@@ -60,6 +60,10 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=200)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--step", choices=["get", "post", "done"], default=None)
+    parser.add_argument(
+        "--plain", action="store_true", help="only the CPU per step, without the profiled pass"
+    )
+    parser.add_argument("--match", default="", help="only functions whose file:line(name) matches this regex")
     args = parser.parse_args()
     handles = django_in_this_process("rush")
     try:
@@ -74,7 +78,7 @@ def main() -> None:
             one_signup(client, event.slug, 10_000 + number, {}, {k: [] for k in steps}, plain)
         profiles = {name: cProfile.Profile(time.process_time) for name in steps}  # CPU, not waiting
         queries = {name: [] for name in steps}
-        for number in range(args.people):
+        for number in range(args.people if not args.plain else 1):
             one_signup(client, event.slug, number, profiles, queries, {k: 0.0 for k in steps})
     finally:
         stop(handles)
@@ -83,12 +87,15 @@ def main() -> None:
         print(
             f"  {name}: {plain[name] / args.people * 1000:.1f} ms, queries min {min(counts)}, max {max(counts)}"
         )
+    if args.plain:
+        return
     chosen = [profiles[args.step]] if args.step else list(profiles.values())
     stats = pstats.Stats(chosen[0])
     for profile in chosen[1:]:
         stats.add(profile)
-    stats.sort_stats("cumulative").print_stats(args.top)
-    stats.sort_stats("tottime").print_stats(args.top)
+    restrictions = [args.match, args.top] if args.match else [args.top]
+    stats.sort_stats("cumulative").print_stats(*restrictions)
+    stats.sort_stats("tottime").print_stats(*restrictions)
 
 
 if __name__ == "__main__":

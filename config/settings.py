@@ -147,6 +147,9 @@ CACHES["template_fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "template-fragments",
 }
+# Per process: the rows of the programme the sign-up pages show (registrations.selectors.programme), plain
+# values kept SIGNUP_FORM_CACHE_SECONDS.
+CACHES["programme"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "programme"}
 
 CELERY_BROKER_URL = env_secret("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = None

@@ -111,14 +111,16 @@ class SlotFieldsMixin:
     """One radio group per parallel time slot; remembers which workshops she saw as fully booked."""
 
     def add_slot_fields(self, slots):
-        self.slots = [slot for slot in slots if slot.is_parallel]
+        """`slots`: (slot, its workshops) in time order, as selectors.programme() gives them."""
+        self.slots = [slot for slot, _workshops in slots if slot.is_parallel]
         self.full_workshops = set()
-        for slot in self.slots:
-            self.fields[f"slot_{slot.pk}"] = self._slot_field(slot)
+        for slot, workshops in slots:
+            if slot.is_parallel:
+                self.fields[f"slot_{slot.pk}"] = self._slot_field(slot, workshops)
 
-    def _slot_field(self, slot):
+    def _slot_field(self, slot, workshops):
         choices = []
-        for workshop in slot.workshops.all():
+        for workshop in workshops:
             if workshop.is_cancelled:
                 continue
             if workshop.availability == "full":
@@ -195,8 +197,8 @@ class SignupForm(SlotFieldsMixin, ChildcareFieldsMixin, forms.Form):
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
 
     def __init__(self, *args, event, slots, groups, language, initial=None, **kwargs):
-        """`slots`: the event's slots with their workshops; `groups`: its childcare groups if it offers
-        childcare, else None (no childcare fields)."""
+        """`slots`: the event's slots with their workshops (selectors.programme()); `groups`: its childcare
+        groups if it offers childcare, else None (no childcare fields)."""
         initial = {"language": language, **(initial or {})}
         super().__init__(*args, initial=initial, **kwargs)
         self.event = event

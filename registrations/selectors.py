@@ -1,31 +1,92 @@
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+"""Reads for the sign-up and self-service pages."""
 
-from fachtag.models import Event, TimeSlot, Workshop
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import QuerySet
+
+from fachtag.models import ChildcareGroup, Event, TimeSlot, Workshop
 from registrations.models import Booking, Registration
 
-
-def _slots_with_workshops() -> Prefetch:
-    """An event's slots in time order, each with its workshops in programme order."""
-    slots = TimeSlot.objects.order_by("starts_at", "pk").prefetch_related(
-        Prefetch("workshops", queryset=Workshop.objects.order_by("position", "pk"))
-    )
-    return Prefetch("slots", queryset=slots)
+_MISSING = object()
 
 
-def event_for_signup(*, slug: str) -> Event:
-    """A published event with its slots, workshops and childcare groups (a fixed number of queries)."""
-    return with_programme(published_event(slug=slug))
+@dataclass(frozen=True)
+class Programme:
+    """An event's slots in time order, each with its workshops in programme order, and its childcare groups,
+    youngest first: instances made for one request."""
+
+    slots: list[tuple[TimeSlot, list[Workshop]]]
+    groups: list[ChildcareGroup]
 
 
 def published_event(*, slug: str) -> Event:
-    """A published event, without its programme (with_programme() adds it when needed)."""
-    return Event.objects.published().get(slug=slug)
+    """A published event (raises Event.DoesNotExist). Read as the programme is (programme())."""
+    row = _kept(f"event:{slug}", lambda: _rows(Event.objects.published().filter(slug=slug)))
+    if not row:
+        raise Event.DoesNotExist
+    return _instances(Event, row)[0]
 
 
-def with_programme(event: Event) -> Event:
-    """The event with its slots, workshops and childcare groups loaded (a fixed number of queries)."""
-    prefetch_related_objects([event], _slots_with_workshops(), "childcare_groups")
-    return event
+def programme(event: Event) -> Programme:
+    """The event's programme, as every visitor of its pages sees it.
+
+    The sign-up pages show the same programme to everyone, so its rows are read at most once per
+    SIGNUP_FORM_CACHE_SECONDS per process and kept as plain values (never model instances): each request
+    makes its own instances of them. Free seats shown may be that many seconds old; every decision on a place
+    is taken by the services on locked rows.
+    """
+    slot_rows, workshop_rows, group_rows = _kept(
+        f"programme:{event.pk}:{event.updated_at.timestamp()}",
+        lambda: (
+            _rows(TimeSlot.objects.filter(event_id=event.pk).order_by("starts_at", "pk")),
+            _rows(Workshop.objects.filter(slot__event_id=event.pk).order_by("position", "pk")),
+            _rows(ChildcareGroup.objects.filter(event_id=event.pk).order_by("min_age", "pk")),
+        ),
+    )
+    slots = _instances(TimeSlot, slot_rows)
+    workshops = {slot.pk: [] for slot in slots}
+    for slot in slots:
+        slot.event = event
+    by_pk = {slot.pk: slot for slot in slots}
+    for workshop in _instances(Workshop, workshop_rows):
+        workshop.slot = by_pk[workshop.slot_id]
+        workshops[workshop.slot_id].append(workshop)
+    groups = _instances(ChildcareGroup, group_rows)
+    for group in groups:
+        group.event = event
+    return Programme(slots=[(slot, workshops[slot.pk]) for slot in slots], groups=groups)
+
+
+def _kept(key: str, read):
+    """What read() returns, kept in this process's "programme" cache for SIGNUP_FORM_CACHE_SECONDS."""
+    seconds = settings.SIGNUP_FORM_CACHE_SECONDS
+    if not seconds:
+        return read()
+    kept = caches["programme"].get(key, _MISSING)
+    if kept is _MISSING:
+        kept = read()
+        caches["programme"].set(key, kept, seconds)
+    return kept
+
+
+def _columns(model) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields]
+
+
+def _rows(queryset) -> list[tuple]:
+    """Each row's stored values, column by column (translated texts as stored, not in the current language)."""
+    if hasattr(queryset, "rewrite"):  # modeltranslation's queryset would read "title" in the current language
+        queryset = queryset.rewrite(False)
+    return list(queryset.values_list(*_columns(queryset.model)))
+
+
+def _instances(model, rows: list[tuple]) -> list:
+    """Model instances of rows read by _rows(), as the ORM makes them from the database (Model.from_db)."""
+    columns = _columns(model)
+    return [model.from_db(DEFAULT_DB_ALIAS, columns, row) for row in rows]
 
 
 def her_bookings(registration: Registration) -> list[Booking]:

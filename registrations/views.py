@@ -84,13 +84,12 @@ def signup(request, slug: str):
 
 def _signup_form(event, data=None, *, initial=None, programme=True) -> SignupForm:
     """The sign-up form; without the programme (programme=False), only the fields about her."""
-    if programme:
-        selectors.with_programme(event)
+    shown = selectors.programme(event) if programme else selectors.Programme(slots=[], groups=[])
     return SignupForm(
         data,
         event=event,
-        slots=event.slots.all() if programme else (),
-        groups=event.childcare_groups.all() if programme and event.has_childcare else None,
+        slots=shown.slots,
+        groups=shown.groups if programme and event.has_childcare else None,
         language=get_language(),
         initial=initial,
     )
@@ -229,7 +228,7 @@ def _manage_page(request, registration, token, *, just_registered=False):
     bookings = selectors.her_bookings(registration)  # her children are read where the page shows them
     slots = [
         (slot, [b for b in bookings if b.slot_id == slot.pk])
-        for slot in registration.event.slots.all()
+        for slot, _workshops in selectors.programme(registration.event).slots
         if slot.is_parallel
     ]
     return render(
@@ -366,13 +365,14 @@ def confirm_email_entry(request, token: str):
 @private_link
 def change_workshops(request, registration, token):
     bookings = selectors.her_bookings(registration)
-    event = registration.event  # with its slots and workshops
     current = {}
     for booking in bookings:
         if booking.status == Booking.Status.CONFIRMED or booking.slot_id not in current:
             current[booking.slot_id] = booking.workshop_id
     form = ChangeWorkshopsForm(
-        request.POST if request.method == "POST" else None, slots=event.slots.all(), current=current
+        request.POST if request.method == "POST" else None,
+        slots=selectors.programme(registration.event).slots,
+        current=current,
     )
     if request.method == "POST" and form.is_valid():
         changes = form.changes()

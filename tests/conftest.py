@@ -23,10 +23,11 @@ def _german_to_start_with():
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """The cache is a real Redis shared by all tests: start each test with it empty."""
-    from django.core.cache import cache
+    """The cache is a real Redis shared by all tests: start each test with it and the per-process caches empty."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
 
 
