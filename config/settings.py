@@ -366,9 +366,11 @@ X_FRAME_OPTIONS = "DENY"
 SIGNUP_MIN_FILL_SECONDS = env.int("SIGNUP_MIN_FILL_SECONDS", default=3)
 # Sign-up attempts per minute from one address (client IP) before a "please wait" answer.
 SIGNUP_RATE_LIMIT_PER_MINUTE = env.int("SIGNUP_RATE_LIMIT_PER_MINUTE", default=10)
-# The empty sign-up form's fields (with the workshops and their free seats) are rendered once per this many
-# seconds, process and language for anonymous visitors, so a rush does not render them for every visitor.
-# Free seats shown may lag that long; places are always decided on locked rows (0 = always render).
+# A published event's programme is read from the database once per this many seconds and process, and the
+# empty sign-up form's fields (with the workshops and their free seats) are rendered once per this many seconds,
+# process and language for anonymous visitors, so a rush does not read and render them for every visitor.
+# Organisers' changes and free seats shown may lag that long; places are always decided on locked rows
+# (0 = always read and render).
 SIGNUP_FORM_CACHE_SECONDS = env.int("SIGNUP_FORM_CACHE_SECONDS", default=3)
 
 # Time, level, logger and request id on every line; LOG_FORMAT=json for one JSON object a line (config/logs.py).

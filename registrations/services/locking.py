@@ -6,9 +6,10 @@ One order everywhere, so that two transactions can never wait for each other in 
 2. workshops, by id (lock_workshops);
 3. childcare groups, by id (lock_childcare_groups).
 
-A sign-up locks only what it uses: the event, her chosen workshops, the groups if she brings children.
-A service that frees places hands them on to waiting lists that may reach any workshop and group of the
-event, so it locks them all at the start (lock_event_places), and whatever it locks again later is already
+A sign-up locks only what it uses: the event, her chosen workshops, the groups if she brings children
+(lock_event_state, lock_workshop_state: it has their texts already and reads under the locks only what
+decides a place). A service that frees places hands them on to waiting lists that may reach any workshop
+and group of the event, so it locks them all at the start (lock_event_places), and whatever it locks again later is already
 its own. Her registration row, where a service needs it, comes after these. Locks are held only for the
 short transaction that decides and writes.
 """
@@ -40,17 +41,45 @@ def _locked(rows):
         raise _busy_or_raise(exc) from exc
 
 
-def lock_event(event_id: int) -> Event:
-    """Lock and return the event row. Must run inside transaction.atomic(); raises Busy on a lock timeout."""
+def _lock_timeout() -> None:
     if not connection.in_atomic_block:
-        raise RuntimeError("lock_event() needs a transaction")
+        raise RuntimeError("locks need a transaction")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+
+
+def lock_event(event_id: int) -> Event:
+    """Lock and return the event row. Must run inside transaction.atomic(); raises Busy on a lock timeout."""
+    _lock_timeout()
     found = _locked(Event.objects.select_for_update().filter(pk=event_id))
     if not found:
         raise Event.DoesNotExist
     return found[0]
+
+
+# What decides a place at the event (Event.registration_state, free_seats, the confirmation step).
+EVENT_PLACE_FIELDS = (
+    "status",
+    "starts_at",
+    "ends_at",
+    "registration_opens_at",
+    "registration_closes_at",
+    "capacity",
+    "seats_taken",
+    "requires_email_confirmation",
+    "email_confirmation_hours",
+)
+
+
+def lock_event_state(event: Event) -> None:
+    """Lock the event's row and refresh from it what decides a place (EVENT_PLACE_FIELDS), on this instance
+    of the caller's own: the sign-up, which has the event's texts already and needs only these under the lock."""
+    _lock_timeout()
+    try:
+        event.refresh_from_db(fields=EVENT_PLACE_FIELDS, from_queryset=Event.objects.select_for_update())
+    except OperationalError as exc:
+        raise _busy_or_raise(exc) from exc
 
 
 def lock_event_places(event_id: int) -> Event:
@@ -72,6 +101,26 @@ def lock_workshops(ids: Iterable[int], *, event_id: int) -> dict[int, Workshop]:
         .order_by("pk")
     )
     return {workshop.pk: workshop for workshop in _locked(rows)}
+
+
+def lock_workshop_state(workshops: Iterable[Workshop], *, event_id: int) -> dict[int, Workshop]:
+    """Lock these workshops' rows by id (after the event) and refresh from them what decides a seat (status,
+    capacity, seats taken), on the caller's own instances, which have their texts already; returns them by id.
+    A workshop no longer of the event or moved to another slot since the caller read it is left out."""
+    shown = {workshop.pk: workshop for workshop in workshops}
+    rows = (
+        Workshop.objects.select_for_update(of=("self",))
+        .filter(pk__in=shown, slot__event_id=event_id)
+        .order_by("pk")
+        .values_list("pk", "slot_id", "status", "capacity", "seats_taken")
+    )
+    locked = {}
+    for pk, slot_id, status, capacity, seats_taken in _locked(rows):
+        workshop = shown[pk]
+        if workshop.slot_id == slot_id:
+            workshop.status, workshop.capacity, workshop.seats_taken = status, capacity, seats_taken
+            locked[pk] = workshop
+    return locked
 
 
 def lock_childcare_groups(event_id: int) -> list[ChildcareGroup]:

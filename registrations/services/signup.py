@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from fachtag.models import Event
-from registrations import calendar
+from registrations import calendar, selectors
 from registrations.errors import InvalidChoice, RegistrationClosed
 from registrations.models import Booking, Child, MessageText, Registration
 from registrations.ratelimit import link_mail_allowed
@@ -19,8 +19,8 @@ from registrations.services.history import Action, log, log_many
 from registrations.services.locking import (
     atomic,
     lock_childcare_groups,
-    lock_event,
-    lock_workshops,
+    lock_event_state,
+    lock_workshop_state,
 )
 
 # What a new registration's status is recorded as, and which message she gets.
@@ -103,15 +103,21 @@ def register(
     One transaction, the same on PostgreSQL and SQLite: lock the event, then her chosen workshops (by id),
     then the event's childcare groups (by id, only when she brings children), in the order
     services.locking documents; look for an earlier registration of hers; decide her places on the locked
-    rows; write.
+    rows; write. What only shows (the texts of the event, its workshops and the organisers' messages) is
+    read before, as the sign-up page shows it (selectors.programme); under the locks, only what decides.
     Raises RegistrationClosed, InvalidChoice, ChildcareUnavailable, Busy.
     """
     now = now or timezone.now()
     email = applicant.email.strip().lower()
-    # Read before the transaction what does not decide a place: the organisers' texts.
+    event = selectors.event_by_id(event_id)  # this call's own instance
+    shown = {
+        workshop.pk: workshop
+        for _slot, workshops in selectors.programme(event).slots
+        for workshop in workshops
+    }
     texts = {text.kind: text for text in MessageText.objects.filter(event_id=event_id)}
     with atomic():
-        event = lock_event(event_id)
+        lock_event_state(event)
         # Under the event lock, which every sign-up for the event takes: a registration of the same form
         # or address committed before is seen here.
         same, existing, key_taken = _earlier(event_id, email, submission_key)
@@ -122,7 +128,8 @@ def register(
         if key_taken:  # someone else's form's key: hers is not opened, and this one registers without it
             submission_key = None
         _check_open(event, actor, now)
-        workshops = lock_workshops(workshop_ids, event_id=event.pk)
+        chosen = [shown[pk] for pk in set(workshop_ids) if pk in shown]
+        workshops = lock_workshop_state(chosen, event_id=event.pk)
         groups = lock_childcare_groups(event.pk) if applicant.child_ages else []
         decided = _decide(event, workshops, groups, applicant, workshop_ids, now)
         registration = _new(
@@ -222,15 +229,27 @@ def _write(registration, chosen: list, applicant: Applicant, decided: _Places, t
 def _earlier(event_id: int, email: str, submission_key):
     """(the registration this same form made before, her active registration for the event, whether the key
     belongs to another registration). The same form means the same key, event and address: a key alone,
-    which the client sends, never opens anyone's registration."""
+    which the client sends, never opens anyone's registration. Usually there is none: the look-up reads ids
+    only, and a registration found is read whole."""
     hers = Q(event_id=event_id, email=email, status__in=Registration.ACTIVE)
-    found = list(
-        Registration.objects.filter(hers | Q(submission_key=submission_key) if submission_key else hers)
+    found = Registration.objects.filter(hers | Q(submission_key=submission_key) if submission_key else hers)
+    same = existing = None
+    key_taken = False
+    rows = found.values_list("pk", "event_id", "email", "status", "submission_key")
+    for pk, its_event, its_email, status, its_key in rows:
+        ours = its_event == event_id and its_email == email
+        if submission_key and its_key == submission_key:
+            if ours:
+                same = pk
+            else:
+                key_taken = True
+        if ours and status in Registration.ACTIVE:
+            existing = pk
+    return (
+        Registration.objects.get(pk=same) if same else None,
+        Registration.objects.get(pk=existing) if existing else None,
+        key_taken,
     )
-    keyed = next((r for r in found if submission_key and r.submission_key == submission_key), None)
-    same = keyed if keyed is not None and keyed.event_id == event_id and keyed.email == email else None
-    existing = next((r for r in found if r.event_id == event_id and r.email == email and r.is_active), None)
-    return same, existing, keyed is not None and same is None
 
 
 def _check_choices(workshop_ids: list[int], workshops: dict) -> None:

@@ -93,7 +93,7 @@ def test_kept_are_plain_values_never_model_instances_and_each_request_gets_its_o
         return not isinstance(value, models.Model)
 
     kept = [
-        caches["programme"].get(f"event:{event.slug}"),
+        caches["programme"].get(f"published-event:{event.slug}"),
         caches["programme"].get(f"programme:{event.pk}:{event.updated_at.timestamp()}"),
     ]
     assert all(kept) and plain(kept)

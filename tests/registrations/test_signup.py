@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from fachtag.models import ChildcareGroup
+from fachtag.models import ChildcareGroup, Event, Workshop
 from notifications.models import OutboxMessage
 from registrations import services
 from registrations.errors import ChildcareUnavailable, InvalidChoice, RegistrationClosed
@@ -169,3 +169,23 @@ def test_a_sign_up_locks_checks_and_writes_in_one_transaction_in_the_documented_
     assert invite["method"] == "REQUEST" and invite["entry"]["sequence"] == 0  # her first invite
     description = invite["entry"]["description"]  # the day, listing both workshops
     assert workshop.title_de in description and second.title_de in description
+
+
+def test_places_are_decided_on_the_rows_as_locked_not_as_the_page_showed_them(event, workshop, settings):
+    """The programme kept for the page may be seconds old; what decides a place is read under the locks."""
+    settings.SIGNUP_FORM_CACHE_SECONDS = 60
+    moving = WorkshopFactory(slot=TimeSlotFactory(event=event), capacity=5)
+    assert sign_up(event, workshop).status == Registration.Status.CONFIRMED  # the programme is kept now
+    # Changed since (as by an organiser or other sign-ups, past the kept rows):
+    Workshop.objects.filter(pk=workshop.pk).update(seats_taken=2)  # the workshop is full
+    later = sign_up(event, workshop)
+    assert later.status == Registration.Status.CONFIRMED  # an event place
+    assert later.bookings.get().status == Booking.Status.WAITLISTED  # and the workshop's waiting list
+    Workshop.objects.filter(pk=moving.pk).update(slot=TimeSlotFactory(event=event))  # moved to another slot
+    with pytest.raises(InvalidChoice):
+        sign_up(event, moving)
+    Event.objects.filter(pk=event.pk).update(capacity=2)  # the event is full
+    assert sign_up(event).status == Registration.Status.WAITLISTED
+    Event.objects.filter(pk=event.pk).update(status=Event.Status.CANCELLED)
+    with pytest.raises(RegistrationClosed):
+        sign_up(event)
