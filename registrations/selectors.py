@@ -98,13 +98,18 @@ def _instances(model, rows: list[tuple]) -> list:
     return [model.from_db(DEFAULT_DB_ALIAS, columns, row) for row in rows]
 
 
-def her_bookings(registration: Registration) -> list[Booking]:
-    """Her active bookings with their slots and workshops, in booking order (her pages group them by slot)."""
-    return list(
-        registration.bookings.filter(status__in=Booking.ACTIVE)
-        .select_related("slot", "workshop")
-        .order_by("pk")
-    )
+def her_bookings(registration: Registration, shown: Programme) -> list[Booking]:
+    """Her active bookings in booking order (her pages group them by slot), each with its slot and workshop as
+    `shown`, the event's programme, has them (one added in the seconds a programme is kept is read when used)."""
+    slots = {slot.pk: slot for slot, _workshops in shown.slots}
+    workshops = {workshop.pk: workshop for _slot, workshops in shown.slots for workshop in workshops}
+    bookings = list(registration.bookings.filter(status__in=Booking.ACTIVE).order_by("pk"))
+    for booking in bookings:
+        if booking.slot_id in slots:
+            booking.slot = slots[booking.slot_id]
+        if booking.workshop_id in workshops:
+            booking.workshop = workshops[booking.workshop_id]
+    return bookings
 
 
 def registrations_of(user) -> QuerySet[Registration]:

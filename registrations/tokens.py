@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core import signing
 from django.utils import timezone
 
+from registrations import selectors
 from registrations.models import Registration
 
 MANAGE_SALT = "registrations.manage"
@@ -59,11 +60,12 @@ def registration_from_token(
         payload = signing.loads(token, salt=salt)
         # Signed by us, but maybe of another shape (another purpose, an older format): only [hex, version].
         uuid_hex, version = payload if isinstance(payload, list) else (None, None)
-        registration = Registration.objects.select_related("event").get(uuid=uuid.UUID(hex=uuid_hex))
+        registration = Registration.objects.get(uuid=uuid.UUID(hex=uuid_hex))
     except (signing.BadSignature, ValueError, TypeError, AttributeError, Registration.DoesNotExist) as exc:
         raise BadToken() from exc
     if registration.token_version != version:
         raise BadToken()
+    registration.event = selectors.event_by_id(registration.event_id)  # as her pages show it
     now = now or timezone.now()
     if now >= links_expire_at(registration):
         raise ExpiredToken(registration, ExpiredToken.EVENT_OVER)

@@ -225,10 +225,11 @@ def manage(request, registration, token):
 
 
 def _manage_page(request, registration, token, *, just_registered=False):
-    bookings = selectors.her_bookings(registration)  # her children are read where the page shows them
+    shown = selectors.programme(registration.event)
+    bookings = selectors.her_bookings(registration, shown)  # her children are read where the page shows them
     slots = [
         (slot, [b for b in bookings if b.slot_id == slot.pk])
-        for slot, _workshops in selectors.programme(registration.event).slots
+        for slot, _workshops in shown.slots
         if slot.is_parallel
     ]
     return render(
@@ -364,14 +365,15 @@ def confirm_email_entry(request, token: str):
 
 @private_link
 def change_workshops(request, registration, token):
-    bookings = selectors.her_bookings(registration)
+    shown = selectors.programme(registration.event)
+    bookings = selectors.her_bookings(registration, shown)
     current = {}
     for booking in bookings:
         if booking.status == Booking.Status.CONFIRMED or booking.slot_id not in current:
             current[booking.slot_id] = booking.workshop_id
     form = ChangeWorkshopsForm(
         request.POST if request.method == "POST" else None,
-        slots=selectors.programme(registration.event).slots,
+        slots=shown.slots,
         current=current,
     )
     if request.method == "POST" and form.is_valid():

@@ -1,11 +1,13 @@
 """Signing up: one short transaction that decides every place at once."""
 
+import functools
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import ClassVar
 
+from django.db import IntegrityError
 from django.db.models import Q
 from django.utils import timezone
 
@@ -100,33 +102,49 @@ def register(
     holds a registration gets its personal link sent again and returns that registration (created=False).
     An organiser (actor) may register someone, e.g. a walk-in at the door, until the event ends.
 
-    One transaction, the same on PostgreSQL and SQLite: lock the event, then her chosen workshops (by id),
-    then the event's childcare groups (by id, only when she brings children), in the order
-    services.locking documents; look for an earlier registration of hers; decide her places on the locked
-    rows; write. What only shows (the texts of the event, its workshops and the organisers' messages) is
-    read before, as the sign-up page shows it (selectors.programme); under the locks, only what decides.
+    First a look for an earlier registration of hers (the same form, or her address). Then one transaction,
+    the same on PostgreSQL and SQLite: lock the event, then her chosen workshops (by id), then the event's
+    childcare groups (by id, only when she brings children), in the order services.locking documents; decide
+    her places on the locked rows; write. What only shows (the texts of the event, its workshops and the
+    organisers' messages) is read before, as the sign-up page shows it (selectors.programme); under the
+    locks, only what decides. A registration of hers committed after the look (the same form sent twice at
+    once) is refused by the database's unique constraints (her address per event, the form's key), and
+    she is answered with it.
     Raises RegistrationClosed, InvalidChoice, ChildcareUnavailable, Busy.
     """
     now = now or timezone.now()
     email = applicant.email.strip().lower()
     event = selectors.event_by_id(event_id)  # this call's own instance
+    texts = {text.kind: text for text in MessageText.objects.filter(event_id=event_id)}
+    new = functools.partial(
+        _register_new, event, applicant, email, workshop_ids, privacy_notice_version, texts, user, actor, now
+    )
+    same, existing, key_taken = _earlier(event_id, email, submission_key)
+    if not same and not existing:
+        try:
+            # Someone else's form's key (a copied form) is not opened: she registers without it.
+            return new(submission_key=None if key_taken else submission_key)
+        except IntegrityError:
+            same, existing, key_taken = _earlier(event_id, email, submission_key)
+            if not same and not existing:
+                if not key_taken:
+                    raise
+                return new(submission_key=None)
+    if same:
+        return SignupResult(same, created=False)
+    return _link_again(event, existing, texts, actor, now)
+
+
+def _register_new(
+    event, applicant, email, workshop_ids, privacy_notice_version, texts, user, actor, now, *, submission_key
+) -> SignupResult:
     shown = {
         workshop.pk: workshop
         for _slot, workshops in selectors.programme(event).slots
         for workshop in workshops
     }
-    texts = {text.kind: text for text in MessageText.objects.filter(event_id=event_id)}
     with atomic():
         lock_event_state(event)
-        # Under the event lock, which every sign-up for the event takes: a registration of the same form
-        # or address committed before is seen here.
-        same, existing, key_taken = _earlier(event_id, email, submission_key)
-        if same:
-            return SignupResult(same, created=False)
-        if existing:
-            return _link_again(event, existing, texts, actor, now)
-        if key_taken:  # someone else's form's key: hers is not opened, and this one registers without it
-            submission_key = None
         _check_open(event, actor, now)
         chosen = [shown[pk] for pk in set(workshop_ids) if pk in shown]
         workshops = lock_workshop_state(chosen, event_id=event.pk)
@@ -149,8 +167,9 @@ def _link_again(event: Event, existing: Registration, texts, actor, now) -> Sign
     _check_open(event, actor, now)
     if link_mail_allowed(existing.email):
         existing.event = event
-        entry = log(existing, Action.LINK_SENT)
-        notify.registration_message(existing, "personal_link", entry, known={"texts": texts})
+        with atomic():
+            entry = log(existing, Action.LINK_SENT)
+            notify.registration_message(existing, "personal_link", entry, known={"texts": texts})
     return SignupResult(existing, created=False)
 
 

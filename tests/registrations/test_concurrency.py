@@ -159,8 +159,8 @@ def test_a_sign_up_that_cannot_get_the_lock_in_time_gets_a_friendly_retry_and_no
 
 
 def test_the_same_form_sent_many_times_at_once_makes_one_registration():
-    """The look-up for an earlier registration runs under the event lock: every send after the first finds
-    the registration it made."""
+    """Every send after the first finds the registration it made: before its transaction, or, when the first
+    committed in between, after the database refused a second registration with the form's key."""
     event = EventFactory(capacity=100)
     key = uuid.uuid4()
 
@@ -179,6 +179,29 @@ def test_the_same_form_sent_many_times_at_once_makes_one_registration():
     assert sum(result.created for result in results) == 1
     assert {result.registration.pk for result in results} == {Registration.objects.get().pk}
     assert Event.objects.get(pk=event.pk).seats_taken == 1
+
+
+def test_one_copied_form_sent_by_many_people_at_once_registers_each_of_them_once():
+    """The form's key opens nobody's registration: the first to arrive keeps it, the others register
+    without it (also when the first committed between their look-up and their insert)."""
+    event = EventFactory(capacity=100)
+    key = uuid.uuid4()
+
+    def send(index):
+        return services.register(
+            event_id=event.pk,
+            applicant=applicant(email=f"copied{index}@example.org"),
+            workshop_ids=[],
+            privacy_notice_version="2026-11-26",
+            submission_key=key,
+        )
+
+    results, errors = run_together(20, send)
+
+    assert errors == []
+    assert all(result.created for result in results)
+    assert Registration.objects.count() == 20 and Registration.objects.filter(submission_key=key).count() == 1
+    assert Event.objects.get(pk=event.pk).seats_taken == 20
 
 
 def test_the_same_address_from_many_forms_at_once_makes_one_registration_and_sends_her_link_three_times():

@@ -141,17 +141,19 @@ def statement_kind(sql: str) -> str:
 
 
 def test_a_sign_up_locks_checks_and_writes_in_one_transaction_in_the_documented_order(event, workshop):
-    """Lock the event, look for an earlier registration of hers, lock her workshops (by id), decide, write
-    (her calendar state goes in with her registration's insert, not as an update after)."""
+    """Look for an earlier registration of hers; then lock the event, lock her workshops (by id), decide,
+    write (her calendar state goes in with her registration's insert, not as an update after)."""
     second = WorkshopFactory(slot=TimeSlotFactory(event=event))
     with CaptureQueriesContext(connection) as queries:
         registration = sign_up(event, workshop, second)
     statements = [query["sql"] for query in queries]
     first = next(i for i, sql in enumerate(statements) if sql.startswith("SET LOCAL lock_timeout"))
+    before = [statement_kind(sql) for sql in statements[:first]]
+    assert "SELECT registrations_registration" in before  # hers already? (before the transaction)
+    assert statements[first - 1].startswith("SAVEPOINT")  # the transaction's start (in the test's)
     assert [statement_kind(sql) for sql in statements[first:]] == [
         "SET",  # LOCAL lock_timeout
         "SELECT fachtag_event",  # FOR UPDATE
-        "SELECT registrations_registration",  # hers already?
         "SELECT fachtag_workshop",  # FOR UPDATE, by id
         "INSERT registrations_registration",
         "INSERT registrations_booking",
@@ -161,8 +163,8 @@ def test_a_sign_up_locks_checks_and_writes_in_one_transaction_in_the_documented_
         "UPDATE fachtag_workshop",
         "RELEASE",  # the end of the transaction (here the savepoint inside the test's transaction)
     ], "\n".join(statements[first:])
-    assert "FOR UPDATE" in statements[first + 1] and "FOR UPDATE" in statements[first + 3]
-    assert "ORDER BY" in statements[first + 3]
+    assert "FOR UPDATE" in statements[first + 1] and "FOR UPDATE" in statements[first + 2]
+    assert "ORDER BY" in statements[first + 2]
     registration.refresh_from_db()
     assert registration.calendar_sequence == 1 and registration.calendar_day_sent
     invite = OutboxMessage.objects.get(kind="registration_confirmed").context["calendar"]
