@@ -143,7 +143,31 @@ def _interpreting_choices():
     return [("", _("I do not need interpreting")), *INTERPRETING_LANGUAGES]
 
 
-class SignupForm(SlotFieldsMixin, ChildcareFieldsMixin, forms.Form):
+class SignupMarkers(forms.Form):
+    """What makes a shown sign-up form one visitor's own: the signed time it was shown (the time trap), the
+    key that registers her once however often the form is sent, and a field only bots fill. The empty page
+    for an anonymous visitor renders only these for her (its fields come from the {% cache %} fragment)."""
+
+    # Invisible to people: a bot that fills every field fills this one.
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
+    started = forms.CharField(widget=forms.HiddenInput)
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:  # what she sends back decides; a new form gets a fresh start time and key
+            key = str(self.initial.get("submission_key") or uuid.uuid4())
+            self.initial["submission_key"] = key
+            self.initial.setdefault("started", self.new_start_time(key))
+
+    @staticmethod
+    def new_start_time(submission_key: str, *, at: float | None = None) -> str:
+        """The signed time the form is shown at (the time trap's start), bound to the form's submission key:
+        a copied marker works with its own key only, which registers one person once."""
+        return signing.dumps([time.time() if at is None else at, str(submission_key)], salt=FORM_SIGNER_SALT)
+
+
+class SignupForm(SlotFieldsMixin, ChildcareFieldsMixin, SignupMarkers):
     name = _text(_("Name"), max_length=150, min_length=2, autocomplete="name", validators=[name_characters])
     email = forms.EmailField(
         label=_("E-mail address"),
@@ -191,10 +215,19 @@ class SignupForm(SlotFieldsMixin, ChildcareFieldsMixin, forms.Form):
         label=_("I have read the privacy notice."),
         error_messages={"required": _("Please confirm that you have read the privacy notice.")},
     )
-    # Invisible to people: a bot that fills every field fills this one.
-    website = forms.CharField(required=False, label=_("Leave this field empty"))
-    started = forms.CharField(widget=forms.HiddenInput)
-    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+    # Her entries first, then the markers (in the error summary too).
+    field_order = (
+        "name",
+        "email",
+        "phone",
+        "organisation",
+        "interpreting_language",
+        "interpreting_other",
+        "accessibility_needs",
+        "accessibility_consent",
+        "language",
+        "privacy_consent",
+    )
 
     def __init__(self, *args, event, slots, groups, language, initial=None, **kwargs):
         """`slots`: the event's slots with their workshops (selectors.programme()); `groups`: its childcare
@@ -205,16 +238,6 @@ class SignupForm(SlotFieldsMixin, ChildcareFieldsMixin, forms.Form):
         self.add_slot_fields(slots)
         if groups is not None:
             self.add_childcare_fields(groups)
-        if not self.is_bound:  # what she sends back decides; a new form gets a fresh start time and key
-            key = str(self.initial.get("submission_key") or uuid.uuid4())
-            self.initial["submission_key"] = key
-            self.initial.setdefault("started", self.new_start_time(key))
-
-    @staticmethod
-    def new_start_time(submission_key: str, *, at: float | None = None) -> str:
-        """The signed time the form is shown at (the time trap's start), bound to the form's submission key:
-        a copied marker works with its own key only, which registers one person once."""
-        return signing.dumps([time.time() if at is None else at, str(submission_key)], salt=FORM_SIGNER_SALT)
 
     def renew(self) -> None:
         """A fresh start time and key in the form sent back to her, so that she can send it again."""

@@ -25,7 +25,7 @@ from notifications import calendar as ics
 from pages.constants import PRIVACY_NOTICE_VERSION
 from registrations import calendar, qr, selectors, services
 from registrations.errors import Busy, RegistrationError, WorkshopFull
-from registrations.forms import ChangeWorkshopsForm, ChildcareForm, SignupForm
+from registrations.forms import ChangeWorkshopsForm, ChildcareForm, SignupForm, SignupMarkers
 from registrations.models import Booking
 from registrations.ratelimit import first_use, link_mail_allowed, too_many
 from registrations.tokens import (
@@ -82,14 +82,13 @@ def signup(request, slug: str):
     return render(request, "registrations/signup.html", {"event": event, "form": form}, status=status)
 
 
-def _signup_form(event, data=None, *, initial=None, programme=True) -> SignupForm:
-    """The sign-up form; without the programme (programme=False), only the fields about her."""
-    shown = selectors.programme(event) if programme else selectors.Programme(slots=[], groups=[])
+def _signup_form(event, data=None, *, initial=None) -> SignupForm:
+    shown = selectors.programme(event)
     return SignupForm(
         data,
         event=event,
         slots=shown.slots,
-        groups=shown.groups if programme and event.has_childcare else None,
+        groups=shown.groups if event.has_childcare else None,
         language=get_language(),
         initial=initial,
     )
@@ -99,10 +98,10 @@ def _empty_form_page(request, event):
     """The empty form for an anonymous visitor. Its fields (with the workshops and their free seats) are the
     same for every anonymous visitor: they are rendered once per SIGNUP_FORM_CACHE_SECONDS, process and
     language ({% cache %} in the template, from `fields_form`, built only then). Her own form holds what is
-    hers: the start time and submission key (and the CSRF token)."""
+    hers: the start time and submission key (SignupMarkers, and the CSRF token)."""
     context = {
         "event": event,
-        "form": _signup_form(event, programme=False),
+        "form": SignupMarkers(),
         "fields_form": SimpleLazyObject(lambda: _signup_form(event)),
         "fields_cache_seconds": settings.SIGNUP_FORM_CACHE_SECONDS,
     }
