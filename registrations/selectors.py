@@ -10,8 +10,6 @@ from django.db.models import QuerySet
 from fachtag.models import ChildcareGroup, Event, TimeSlot, Workshop
 from registrations.models import Booking, Registration
 
-_MISSING = object()
-
 
 @dataclass(frozen=True)
 class Programme:
@@ -70,15 +68,9 @@ def programme(event: Event) -> Programme:
 
 
 def _kept(key: str, read):
-    """What read() returns, kept in this process's "programme" cache for SIGNUP_FORM_CACHE_SECONDS."""
-    seconds = settings.SIGNUP_FORM_CACHE_SECONDS
-    if not seconds:
-        return read()
-    kept = caches["programme"].get(key, _MISSING)
-    if kept is _MISSING:
-        kept = read()
-        caches["programme"].set(key, kept, seconds)
-    return kept
+    """What read() returns, kept in this process's "programme" cache for SIGNUP_FORM_CACHE_SECONDS (0: read
+    every time)."""
+    return caches["programme"].get_or_set(key, read, settings.SIGNUP_FORM_CACHE_SECONDS)
 
 
 def _columns(model) -> list[str]:

@@ -9,8 +9,8 @@ One order everywhere, so that two transactions can never wait for each other in 
 A sign-up locks only what it uses: the event, her chosen workshops, the groups if she brings children
 (lock_event_state, lock_workshop_state: it has their texts already and reads under the locks only what
 decides a place). A service that frees places hands them on to waiting lists that may reach any workshop
-and group of the event, so it locks them all at the start (lock_event_places), and whatever it locks again later is already
-its own. Her registration row, where a service needs it, comes after these. Locks are held only for the
+and group of the event, so it locks them all at the start (lock_event_places), and whatever it locks again
+later is already its own. Her registration row, where a service needs it, comes after these. Locks are held only for the
 short transaction that decides and writes.
 """
 

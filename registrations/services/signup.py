@@ -1,6 +1,5 @@
 """Signing up: one short transaction that decides every place at once."""
 
-import functools
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -116,28 +115,34 @@ def register(
     email = applicant.email.strip().lower()
     event = selectors.event_by_id(event_id)  # this call's own instance
     texts = {text.kind: text for text in MessageText.objects.filter(event_id=event_id)}
-    new = functools.partial(
-        _register_new, event, applicant, email, workshop_ids, privacy_notice_version, texts, user, actor, now
-    )
+
+    def new(key):
+        return _register_new(
+            event, applicant, email, workshop_ids, privacy_notice_version, texts, user, actor, now, key
+        )
+
     same, existing, key_taken = _earlier(event_id, email, submission_key)
     if not same and not existing:
         try:
             # Someone else's form's key (a copied form) is not opened: she registers without it.
-            return new(submission_key=None if key_taken else submission_key)
-        except IntegrityError:
+            return new(None if key_taken else submission_key)
+        except (
+            IntegrityError
+        ):  # a registration of hers, or one with this form's key, committed since the look
             same, existing, key_taken = _earlier(event_id, email, submission_key)
-            if not same and not existing:
-                if not key_taken:
-                    raise
-                return new(submission_key=None)
+            if not (same or existing or key_taken):
+                raise
+            if not (same or existing):
+                return new(None)
     if same:
         return SignupResult(same, created=False)
     return _link_again(event, existing, texts, actor, now)
 
 
 def _register_new(
-    event, applicant, email, workshop_ids, privacy_notice_version, texts, user, actor, now, *, submission_key
+    event, applicant, email, workshop_ids, privacy_notice_version, texts, user, actor, now, submission_key
 ) -> SignupResult:
+    """Her new registration, decided and written in one transaction on the locked rows."""
     shown = {
         workshop.pk: workshop
         for _slot, workshops in selectors.programme(event).slots
@@ -248,27 +253,15 @@ def _write(registration, chosen: list, applicant: Applicant, decided: _Places, t
 def _earlier(event_id: int, email: str, submission_key):
     """(the registration this same form made before, her active registration for the event, whether the key
     belongs to another registration). The same form means the same key, event and address: a key alone,
-    which the client sends, never opens anyone's registration. Usually there is none: the look-up reads ids
-    only, and a registration found is read whole."""
+    which the client sends, never opens anyone's registration."""
     hers = Q(event_id=event_id, email=email, status__in=Registration.ACTIVE)
-    found = Registration.objects.filter(hers | Q(submission_key=submission_key) if submission_key else hers)
-    same = existing = None
-    key_taken = False
-    rows = found.values_list("pk", "event_id", "email", "status", "submission_key")
-    for pk, its_event, its_email, status, its_key in rows:
-        ours = its_event == event_id and its_email == email
-        if submission_key and its_key == submission_key:
-            if ours:
-                same = pk
-            else:
-                key_taken = True
-        if ours and status in Registration.ACTIVE:
-            existing = pk
-    return (
-        Registration.objects.get(pk=same) if same else None,
-        Registration.objects.get(pk=existing) if existing else None,
-        key_taken,
+    found = list(
+        Registration.objects.filter(hers | Q(submission_key=submission_key) if submission_key else hers)
     )
+    keyed = next((r for r in found if submission_key and r.submission_key == submission_key), None)
+    same = keyed if keyed is not None and keyed.event_id == event_id and keyed.email == email else None
+    existing = next((r for r in found if r.event_id == event_id and r.email == email and r.is_active), None)
+    return same, existing, keyed is not None and same is None
 
 
 def _check_choices(workshop_ids: list[int], workshops: dict) -> None:
