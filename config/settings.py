@@ -133,6 +133,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # How long a statement waits for a row lock before giving up (registrations' services answer "busy,
+    # try again"): long enough for a queue of simultaneous sign-ups to drain. Set once per connection.
+    DATABASE_LOCK_TIMEOUT = env.str("DATABASE_LOCK_TIMEOUT", default="10s")
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c lock_timeout={DATABASE_LOCK_TIMEOUT}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and cache. Without it tasks run in-process, so `make run` needs no services.

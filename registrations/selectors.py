@@ -8,7 +8,7 @@ from django.db import DEFAULT_DB_ALIAS
 from django.db.models import QuerySet
 
 from fachtag.models import ChildcareGroup, Event, TimeSlot, Workshop
-from registrations.models import Booking, Registration
+from registrations.models import Booking, MessageText, Registration
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,13 @@ def programme(event: Event) -> Programme:
     for group in groups:
         group.event = event
     return Programme(slots=[(slot, workshops[slot.pk]) for slot in slots], groups=groups)
+
+
+def message_texts(event: Event) -> dict[str, MessageText]:
+    """The organisers' own texts for the event's messages, by kind: read and kept as the programme is (an
+    edited text reaches mail at most SIGNUP_FORM_CACHE_SECONDS later)."""
+    rows = _kept(f"message-texts:{event.pk}", lambda: _rows(MessageText.objects.filter(event_id=event.pk)))
+    return {text.kind: text for text in _instances(MessageText, rows)}
 
 
 def _kept(key: str, read):

@@ -21,8 +21,6 @@ from django.db import OperationalError, connection, transaction
 from fachtag.models import ChildcareGroup, Event, Workshop
 from registrations.errors import Busy
 
-# Long enough for a queue of simultaneous sign-ups to drain; a request that still waits gets a friendly "try again".
-LOCK_TIMEOUT = "10s"
 LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE for a lock wait that hit lock_timeout
 
 
@@ -41,17 +39,16 @@ def _locked(rows):
         raise _busy_or_raise(exc) from exc
 
 
-def _lock_timeout() -> None:
+def _in_transaction() -> None:
+    """Locks are held until the transaction ends, so a lock outside one would be released at once. How long
+    a lock is waited for is the connection's lock_timeout (settings.DATABASE_LOCK_TIMEOUT), then Busy."""
     if not connection.in_atomic_block:
         raise RuntimeError("locks need a transaction")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
 
 
 def lock_event(event_id: int) -> Event:
     """Lock and return the event row. Must run inside transaction.atomic(); raises Busy on a lock timeout."""
-    _lock_timeout()
+    _in_transaction()
     found = _locked(Event.objects.select_for_update().filter(pk=event_id))
     if not found:
         raise Event.DoesNotExist
@@ -73,13 +70,14 @@ EVENT_PLACE_FIELDS = (
 
 
 def lock_event_state(event: Event) -> None:
-    """Lock the event's row and refresh from it what decides a place (EVENT_PLACE_FIELDS), on this instance
+    """Lock the event's row and read from it what decides a place (EVENT_PLACE_FIELDS) onto this instance
     of the caller's own: the sign-up, which has the event's texts already and needs only these under the lock."""
-    _lock_timeout()
-    try:
-        event.refresh_from_db(fields=EVENT_PLACE_FIELDS, from_queryset=Event.objects.select_for_update())
-    except OperationalError as exc:
-        raise _busy_or_raise(exc) from exc
+    _in_transaction()
+    rows = _locked(Event.objects.select_for_update().filter(pk=event.pk).values_list(*EVENT_PLACE_FIELDS))
+    if not rows:
+        raise Event.DoesNotExist
+    for field, value in zip(EVENT_PLACE_FIELDS, rows[0], strict=True):
+        setattr(event, field, value)
 
 
 def lock_event_places(event_id: int) -> Event:

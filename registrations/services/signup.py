@@ -13,7 +13,7 @@ from django.utils import timezone
 from fachtag.models import Event
 from registrations import calendar, selectors
 from registrations.errors import InvalidChoice, RegistrationClosed
-from registrations.models import Booking, Child, MessageText, Registration
+from registrations.models import Booking, Child, Registration
 from registrations.ratelimit import link_mail_allowed
 from registrations.services import notify, places
 from registrations.services.history import Action, log, log_many
@@ -114,7 +114,7 @@ def register(
     now = now or timezone.now()
     email = applicant.email.strip().lower()
     event = selectors.event_by_id(event_id)  # this call's own instance
-    texts = {text.kind: text for text in MessageText.objects.filter(event_id=event_id)}
+    texts = selectors.message_texts(event)
 
     def new(key):
         return _register_new(

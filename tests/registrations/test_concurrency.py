@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
@@ -132,7 +133,6 @@ def test_a_sign_up_that_cannot_get_the_lock_in_time_gets_a_friendly_retry_and_no
 
     from tests.registrations.test_signup_views import valid_post
 
-    monkeypatch.setattr("registrations.services.locking.LOCK_TIMEOUT", "200ms")
     event = EventFactory(slug="fachtag", capacity=10)
     locked, release = _threading.Event(), _threading.Event()
 
@@ -147,15 +147,25 @@ def test_a_sign_up_that_cannot_get_the_lock_in_time_gets_a_friendly_retry_and_no
     holder = _threading.Thread(target=hold_lock)
     holder.start()
     locked.wait(5)
+    with connection.cursor() as cursor:  # the request's connection (this thread's): a short wait for the test
+        cursor.execute("SET lock_timeout = '200ms'")
     try:
         response = valid_post(client, event, name="Rana Saleh")
     finally:
         release.set()
         holder.join()
+        with connection.cursor() as cursor:  # back to the connection's own (settings.DATABASE_LOCK_TIMEOUT)
+            cursor.execute("RESET lock_timeout")
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
     assert 'value="Rana Saleh"' in response.content.decode()
     assert not Registration.objects.exists()
+
+
+def test_every_connection_waits_for_a_lock_at_most_the_configured_time():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW lock_timeout")
+        assert cursor.fetchone()[0] == settings.DATABASE_LOCK_TIMEOUT == "10s"
 
 
 def test_the_same_form_sent_many_times_at_once_makes_one_registration():

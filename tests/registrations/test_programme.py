@@ -110,3 +110,27 @@ def test_a_changed_event_is_read_again_at_once_and_a_draft_is_not_found(event, s
     draft = EventFactory(status=Event.Status.DRAFT)
     with pytest.raises(Event.DoesNotExist):
         selectors.published_event(slug=draft.slug)
+
+
+def test_the_organisers_texts_are_kept_as_rows_for_a_few_seconds_and_read_in_her_language(event, settings):
+    from registrations.models import MessageText
+
+    settings.SIGNUP_FORM_CACHE_SECONDS = 3
+    stored = MessageText.objects.create(
+        event=event,
+        kind="registration_confirmed",
+        text_de="Bitte Ausweis mitbringen.",
+        text_ar="أحضري هويتك.",
+    )
+    kept = selectors.message_texts(event)
+    assert _stored(kept["registration_confirmed"]) == _stored(stored)
+    with translation.override("ar"):
+        assert selectors.message_texts(event)["registration_confirmed"].text == "أحضري هويتك."
+    rows = caches["programme"].get(f"message-texts:{event.pk}")
+    assert rows and all(isinstance(row, tuple) for row in rows)  # values, not MessageText instances
+    with CaptureQueriesContext(connection) as queries:
+        selectors.message_texts(event)
+    assert len(queries) == 0
+    MessageText.objects.filter(pk=stored.pk).update(text_de="Neu.")
+    caches["programme"].clear()  # what the kept seconds' end does
+    assert selectors.message_texts(event)["registration_confirmed"].text_de == "Neu."
