@@ -22,16 +22,17 @@ class Programme:
 
 def published_event(*, slug: str) -> Event:
     """A published event (raises Event.DoesNotExist). Read and kept as the programme is (programme())."""
-    return _event(f"published-event:{slug}", Event.objects.published().filter(slug=slug))
+    return _event(f"published-event:{slug}", lambda: Event.objects.published().filter(slug=slug))
 
 
 def event_by_id(event_id: int) -> Event:
     """An event of any status (raises Event.DoesNotExist). Read and kept as the programme is (programme())."""
-    return _event(f"event:{event_id}", Event.objects.filter(pk=event_id))
+    return _event(f"event:{event_id}", lambda: Event.objects.filter(pk=event_id))
 
 
 def _event(key: str, queryset) -> Event:
-    row = _kept(key, lambda: _rows(queryset))
+    """The event queryset() finds; the queryset is made only when the row is read, not when it is kept."""
+    row = _kept(key, lambda: _rows(queryset()))
     if not row:
         raise Event.DoesNotExist
     return _instances(Event, row)[0]

@@ -101,14 +101,14 @@ def lock_workshops(ids: Iterable[int], *, event_id: int) -> dict[int, Workshop]:
     return {workshop.pk: workshop for workshop in _locked(rows)}
 
 
-def lock_workshop_state(workshops: Iterable[Workshop], *, event_id: int) -> dict[int, Workshop]:
+def lock_workshop_state(workshops: Iterable[Workshop]) -> dict[int, Workshop]:
     """Lock these workshops' rows by id (after the event) and refresh from them what decides a seat (status,
     capacity, seats taken), on the caller's own instances, which have their texts already; returns them by id.
-    A workshop no longer of the event or moved to another slot since the caller read it is left out."""
+    A workshop no longer in the slot the caller read it in (moved to another slot) is left out."""
     shown = {workshop.pk: workshop for workshop in workshops}
     rows = (
-        Workshop.objects.select_for_update(of=("self",))
-        .filter(pk__in=shown, slot__event_id=event_id)
+        Workshop.objects.select_for_update()
+        .filter(pk__in=shown)
         .order_by("pk")
         .values_list("pk", "slot_id", "status", "capacity", "seats_taken")
     )

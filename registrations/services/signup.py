@@ -152,7 +152,7 @@ def _register_new(
         lock_event_state(event)
         _check_open(event, actor, now)
         chosen = [shown[pk] for pk in set(workshop_ids) if pk in shown]
-        workshops = lock_workshop_state(chosen, event_id=event.pk)
+        workshops = lock_workshop_state(chosen)
         groups = lock_childcare_groups(event.pk) if applicant.child_ages else []
         decided = _decide(event, workshops, groups, applicant, workshop_ids, now)
         registration = _new(
@@ -253,15 +253,18 @@ def _write(registration, chosen: list, applicant: Applicant, decided: _Places, t
 def _earlier(event_id: int, email: str, submission_key):
     """(the registration this same form made before, her active registration for the event, whether the key
     belongs to another registration). The same form means the same key, event and address: a key alone,
-    which the client sends, never opens anyone's registration."""
+    which the client sends, never opens anyone's registration. Read as ids first: almost always there is none."""
     hers = Q(event_id=event_id, email=email, status__in=Registration.ACTIVE)
-    found = list(
-        Registration.objects.filter(hers | Q(submission_key=submission_key) if submission_key else hers)
+    found = Registration.objects.filter(hers | Q(submission_key=submission_key) if submission_key else hers)
+    rows = list(found.values_list("pk", "event_id", "email", "status", "submission_key"))
+    keyed = next((row for row in rows if submission_key and row[4] == submission_key), None)
+    same = keyed[0] if keyed is not None and keyed[1:3] == (event_id, email) else None
+    existing = next(
+        (row[0] for row in rows if row[1:3] == (event_id, email) and row[3] in Registration.ACTIVE), None
     )
-    keyed = next((r for r in found if submission_key and r.submission_key == submission_key), None)
-    same = keyed if keyed is not None and keyed.event_id == event_id and keyed.email == email else None
-    existing = next((r for r in found if r.event_id == event_id and r.email == email and r.is_active), None)
-    return same, existing, keyed is not None and same is None
+    wanted = {pk for pk in (same, existing) if pk is not None}
+    whole = Registration.objects.in_bulk(wanted) if wanted else {}
+    return whole.get(same), whole.get(existing), keyed is not None and same is None
 
 
 def _check_choices(workshop_ids: list[int], workshops: dict) -> None:
