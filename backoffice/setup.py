@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from modeltranslation.translator import NotRegistered, translator
@@ -17,6 +18,7 @@ from modeltranslation.utils import build_localized_fieldname
 from backoffice.models import EventRole
 from fachtag.models import ChildcareGroup, Event, TimeSlot, Workshop
 from registrations.models import MessageText
+from registrations.services.locking import lock_childcare_groups, lock_event
 
 BERLIN = ZoneInfo(settings.TIME_ZONE)
 
@@ -57,10 +59,20 @@ def create_event(*, values: dict, actor) -> Event:
     if Event.objects.filter(slug=values["slug"]).exists():
         raise SetupError(_("This short name is taken by another event. Choose another one."), field="slug")
     event = Event(status=Event.Status.DRAFT, **values)
-    event.full_clean(exclude=["title"])  # the German title is given as title_de
+    _validate(event)
     event.save()
     _make_organiser(event, actor)
     return event
+
+
+def _validate(event: Event) -> None:
+    """The model's own rules, as a SetupError on the first field that breaks one (the forms check them
+    first; this holds when something changed in between)."""
+    try:
+        event.full_clean(exclude=["title"])  # the German title is checked as title_de
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise SetupError(messages[0], field=None if field == NON_FIELD_ERRORS else field) from exc
 
 
 def shift_local(moment: datetime | None, days: int) -> datetime | None:
@@ -197,13 +209,14 @@ class GroupChange:
 def update_settings(*, event_id: int, values: dict, groups: list[GroupChange]) -> Event:
     """Save the settings page: the event's SETTINGS_FIELDS from `values`, and its childcare groups.
 
-    Takes the event's and its groups' row locks, so that a sign-up placing a child waits for the change and
-    the check of places taken holds. Raises SetupError (nothing saved) when a group with children is removed,
+    Takes the event's and its groups' row locks (in registrations.services.locking's order), so that a
+    sign-up placing a child waits for the change and the check of places taken holds; raises Busy when they
+    cannot be had in time. Raises SetupError (nothing saved) when a group with children is removed,
     its places cut below those taken, its ages changed away from a child's age, or groups overlap, and when
     childcare is switched off while children have places.
     """
-    event = Event.objects.select_for_update().get(pk=event_id)
-    current = {group.pk: group for group in ChildcareGroup.objects.select_for_update().filter(event=event)}
+    event = lock_event(event_id)  # the sign-up's lock order: the event, then its groups by id
+    current = {group.pk: group for group in lock_childcare_groups(event_id)}
     kept = _apply_group_changes(event, current, groups)
     if not values["has_childcare"] and any(group.seats_taken for group in current.values()):
         raise SetupError(
@@ -213,7 +226,7 @@ def update_settings(*, event_id: int, values: dict, groups: list[GroupChange]) -
     _check_no_overlap(kept)
     for name in SETTINGS_FIELDS:
         setattr(event, name, values[name])
-    event.full_clean(exclude=["title"])
+    _validate(event)
     # updated_at too: the sign-up page's kept form is keyed on it and shows the new settings at once.
     event.save(update_fields=[*SETTINGS_FIELDS, "updated_at"])
     return event
@@ -261,6 +274,7 @@ def _apply_group_changes(
 
 def _check_no_overlap(kept: list[tuple[int | None, ChildcareGroup]]) -> None:
     ordered = sorted(kept, key=lambda row: row[1].min_age)
-    for (_index, before), (index, after) in zip(ordered, ordered[1:], strict=False):
+    for (index_before, before), (index, after) in zip(ordered, ordered[1:], strict=False):
         if after.min_age <= before.max_age:
-            raise SetupError(_("The age groups of an event must not overlap."), field="min_age", group=index)
+            row = index if index is not None else index_before
+            raise SetupError(_("The age groups of an event must not overlap."), field="min_age", group=row)

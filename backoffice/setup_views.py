@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from backoffice import access, audit, setup
 from backoffice.setup_forms import ChildcareGroupFormSet, CopyEventForm, NewEventForm, SettingsForm
 from fachtag.models import ChildcareGroup, Event
+from registrations.errors import Busy
 
 CREATE_PERMISSION = "fachtag.add_event"
 
@@ -26,7 +27,7 @@ def event_new(request):
         try:
             event = setup.create_event(values=form.cleaned_data, actor=request.user)
         except setup.SetupError as exc:
-            form.add_error(exc.field, exc.message)
+            _add_error(form, exc)
         else:
             audit.record(request, "event_create", event=event)
             messages.success(request, _("The event is created as a draft."))
@@ -51,12 +52,17 @@ def event_copy(request, slug: str):
                 actor=request.user,
             )
         except setup.SetupError as exc:
-            form.add_error(exc.field, exc.message)
+            _add_error(form, exc)
         else:
             audit.record(request, "event_copy", event=event, source=source.pk)
             messages.success(request, _("The copy is created as a draft. Check its programme and texts."))
             return redirect("backoffice:dashboard", slug=event.slug)
     return render(request, "backoffice/setup/copy.html", {"event": source, "form": form})
+
+
+def _add_error(form, exc: setup.SetupError) -> None:
+    """Next to its field where the form has it, else in the error summary."""
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def copy_suggestion(source: Event) -> dict:
@@ -101,8 +107,9 @@ def event_settings(request, slug: str):
         try:
             setup.update_settings(event_id=event.pk, values=form.cleaned_data, groups=changes)
         except setup.SetupError as exc:
-            target = formset.forms[exc.group] if exc.group is not None else form
-            target.add_error(exc.field, exc.message)
+            _add_error(formset.forms[exc.group] if exc.group is not None else form, exc)
+        except Busy as exc:
+            form.add_error(None, exc.message)
         else:
             audit.record(
                 request, "event_settings", event=event, fields=form.changed_data, groups=len(changes)
