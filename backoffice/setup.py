@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname
 
@@ -42,6 +43,9 @@ SETTINGS_FIELDS = (
 )
 
 
+SLUG_TAKEN = gettext_noop("This short name is taken by another event. Choose another one.")
+
+
 class SetupError(Exception):
     """A change refused, with a message for the staff member and the form field it belongs to."""
 
@@ -57,12 +61,23 @@ def create_event(*, values: dict, actor) -> Event:
     Raises SetupError when the short name is taken (checked again here: the form's check can be overtaken).
     """
     if Event.objects.filter(slug=values["slug"]).exists():
-        raise SetupError(_("This short name is taken by another event. Choose another one."), field="slug")
+        raise SetupError(_(SLUG_TAKEN), field="slug")
     event = Event(status=Event.Status.DRAFT, **values)
     _validate(event)
-    event.save()
+    _save_new(event)
     _make_organiser(event, actor)
     return event
+
+
+def _save_new(event: Event) -> None:
+    """Insert the event; another one that took its short name a moment earlier is a SetupError, not a fault."""
+    try:
+        with transaction.atomic():  # a savepoint: the check below still runs after a refused insert
+            event.save()
+    except IntegrityError:
+        if Event.objects.filter(slug=event.slug).exists():
+            raise SetupError(_(SLUG_TAKEN), field="slug") from None
+        raise
 
 
 def _validate(event: Event) -> None:
@@ -99,13 +114,13 @@ def copy_event(*, source_id: int, new_date: date, title_de: str, slug: str, acto
     organiser of the copy. Raises SetupError when the short name is taken.
     """
     if Event.objects.filter(slug=slug).exists():
-        raise SetupError(_("This short name is taken by another event. Choose another one."), field="slug")
+        raise SetupError(_(SLUG_TAKEN), field="slug")
     source = Event.objects.get(pk=source_id)
     days = copy_day_offset(source, new_date)
     event = Event(**_copied_values(source, EVENT_TIMES, days))
     event.slug, event.title_de, event.status = slug, title_de, Event.Status.DRAFT
     _replace_year_in_titles(event, source, days)
-    event.save()
+    _save_new(event)
     _copy_programme(source, event, days)
     _copy_childcare_groups(source, event)
     _copy_message_texts(source, event)

@@ -176,6 +176,15 @@ def test_a_copy_that_fails_midway_leaves_nothing_behind(source, organiser, monke
     assert not Event.objects.filter(slug="fachtag-april").exists()
 
 
+def test_a_short_name_taken_a_moment_before_the_insert_is_answered_next_to_the_field(source, organiser):
+    """Two organisers copying at once: the database's unique short name decides, the second gets a field error."""
+    late = Event(**{**setup._copied_values(source, (), 0), "slug": source.slug, "title_de": "Zu spät"})
+    with pytest.raises(setup.SetupError) as refused:
+        setup._save_new(late)
+    assert refused.value.field == "slug"
+    assert Event.objects.filter(slug=source.slug).count() == 1
+
+
 def test_an_organiser_copies_her_event_through_the_page_and_becomes_organiser_of_the_copy(
     client, source, organiser, time_machine
 ):
