@@ -78,6 +78,13 @@ def test_an_organiser_copies_last_years_demo_event_and_changes_its_settings(page
     for code in ("ar", "uk"):
         assert page.is_checked(f"input[name=interpreting_languages][value={code}]")
     page.uncheck("input[name=interpreting_languages][value=uk]")
+    page.fill("#id_reminder_days", "3 Tage")
+    submit(page, "#form button[type=submit]")  # answered next to the field, on an accessible page
+    assert page.locator("#id_reminder_days_error").is_visible()
+    assert page.locator(".error-summary a[href='#id_reminder_days']").count() == 1
+    assert page.input_value("#id_reminder_days") == "3 Tage"
+    assert not page.is_checked("input[name=interpreting_languages][value=uk]")
+    assert axe_violations(page) == []
     page.fill("#id_reminder_days", "3")
     page.select_option("#id_waitlist_mode", "direct")
     page.fill("#id_groups-3-min_age", "13")
