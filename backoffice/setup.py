@@ -23,9 +23,17 @@ from registrations.services.locking import lock_childcare_groups, lock_event
 
 BERLIN = ZoneInfo(settings.TIME_ZONE)
 
-# What a copy never takes over: its identity, its state, and what participants did at the old event.
-NOT_COPIED = {"id", "slug", "status", "seats_taken", "sensitive_data_deleted_at", "anonymised_at"}
-NOT_COPIED |= {"created_at", "updated_at"}
+# What a copy never takes over: its identity, and what participants did at the old event (a copied event's
+# status is set to draft; a workshop keeps its own, so that one cancelled last year stays visibly cancelled).
+NOT_COPIED = {
+    "id",
+    "slug",
+    "seats_taken",
+    "sensitive_data_deleted_at",
+    "anonymised_at",
+    "created_at",
+    "updated_at",
+}
 EVENT_TIMES = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
 SLOT_TIMES = ("starts_at", "ends_at")
 
@@ -119,7 +127,7 @@ def copy_event(*, source_id: int, new_date: date, title_de: str, slug: str, acto
     days = copy_day_offset(source, new_date)
     event = Event(**_copied_values(source, EVENT_TIMES, days))
     event.slug, event.title_de, event.status = slug, title_de, Event.Status.DRAFT
-    _replace_year_in_titles(event, source, days)
+    _replace_year_in_titles(event, source)
     _save_new(event)
     _copy_programme(source, event, days)
     _copy_childcare_groups(source, event)
@@ -154,7 +162,7 @@ def _translated_originals(model) -> set[str]:
         return set()
 
 
-def _replace_year_in_titles(event: Event, source: Event, days: int) -> None:
+def _replace_year_in_titles(event: Event, source: Event) -> None:
     """The translated titles name the new year where they named the old one ("… 2026" → "… 2027")."""
     old_year, new_year = source.starts_at.astimezone(BERLIN).year, event.starts_at.astimezone(BERLIN).year
     if old_year == new_year:

@@ -81,6 +81,13 @@ def source(organiser):
             **every_language("title", f"Workshop {position}"),
             **every_language("description", f"Text {position}"),
         )
+    WorkshopFactory(
+        slot=parallel,
+        position=2,
+        capacity=15,
+        status=Workshop.Status.CANCELLED,
+        **every_language("title", "Abgesagt"),
+    )
     ChildcareGroup.objects.create(event=event, min_age=0, max_age=2, capacity=8)
     ChildcareGroup.objects.create(event=event, min_age=3, max_age=6, capacity=12)
     for kind in (MessageText.Kind.REMINDER, MessageText.Kind.CONFIRMED):
@@ -121,7 +128,7 @@ def test_the_copy_takes_every_field_and_translation_moved_to_the_new_date_in_ber
     assert local(event.registration_opens_at) == datetime(2099, 2, 7, 10, 0)
     assert local(event.registration_closes_at) == datetime(2099, 4, 8, 18, 0)
     assert event.starts_at - source.starts_at == timedelta(days=28, hours=-1)
-    times = {"starts_at", "ends_at", "registration_opens_at", "registration_closes_at", "title_de"}
+    times = {"starts_at", "ends_at", "registration_opens_at", "registration_closes_at", "title_de", "status"}
     assert stored(event, skip=times) == stored(source, skip=times)
     assert event.interpreting_languages == ["ar", "uk", "other"] and event.reminder_days == [10, 2]
     assert EventRole.objects.get(event=event).user == organiser
@@ -137,6 +144,7 @@ def test_the_copy_takes_every_field_and_translation_moved_to_the_new_date_in_ber
         old_workshops = list(old.workshops.order_by("position"))
         assert [stored(w) for w in workshops] == [stored(w) for w in old_workshops]
         assert all(w.seats_taken == 0 for w in workshops)
+        assert len(workshops) == len(old_workshops) > 0
     assert any(w.seats_taken for w in Workshop.objects.filter(slot__event=source))  # the source had people
 
     groups = list(event.childcare_groups.order_by("min_age"))
