@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from modeltranslation.translator import NotRegistered, translator
@@ -136,6 +137,34 @@ def copy_event(*, source_id: int, new_date: date, title_de: str, slug: str, acto
     return event
 
 
+def copy_suggestion(source: Event) -> dict:
+    """The same day of the year, in the first year still ahead, with the year in title and address moved."""
+    old = source.starts_at.astimezone(BERLIN).date()
+    today = timezone.localdate()
+    year = old.year + 1
+    while _same_day(old, year) <= today:
+        year += 1
+    old_year, new_year = str(old.year), str(year)
+    title = source.title_de or ""
+    title = title.replace(old_year, new_year) if old_year in title else f"{title} {new_year}".strip()
+    base = source.slug.replace(old_year, new_year) if old_year in source.slug else f"{source.slug}-{new_year}"
+    return {"new_date": _same_day(old, year), "title_de": title, "slug": _free_slug(base)}
+
+
+def _same_day(day: date, year: int) -> date:
+    return day.replace(year=year, day=28) if (day.month, day.day) == (2, 29) else day.replace(year=year)
+
+
+def _free_slug(base: str) -> str:
+    """The short name, or with -2, -3, … when another event has it."""
+    taken = set(Event.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    candidate, number = base, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate
+
+
 def _copied_values(row, times: tuple[str, ...], days: int) -> dict:
     """The row's stored values (every language of its texts) for a new row: times moved, counters 0.
 
@@ -213,6 +242,11 @@ def _copy_message_texts(source: Event, event: Event) -> None:
 
 def _make_organiser(event: Event, actor) -> None:
     EventRole.objects.update_or_create(user=actor, event=event, defaults={"role": EventRole.Role.ORGANISER})
+
+
+def childcare_groups(event: Event) -> list[ChildcareGroup]:
+    """The event's age groups as the settings page lists them, youngest first."""
+    return list(ChildcareGroup.objects.filter(event=event).order_by("min_age"))
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,15 @@
 """Setting events up: a new event (global administrators), a copy of an event and its settings (its
 organisers). Each view: permission, form, one service call from backoffice.setup, audit entry, redirect."""
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backoffice import access, audit, setup
 from backoffice.setup_forms import ChildcareGroupFormSet, CopyEventForm, NewEventForm, SettingsForm
-from fachtag.models import ChildcareGroup, Event
+from fachtag.models import ChildcareGroup
 from registrations.errors import Busy
 
 CREATE_PERMISSION = "fachtag.add_event"
@@ -39,7 +36,7 @@ def event_new(request):
 def event_copy(request, slug: str):
     source = access.event_or_404(request.user, slug)
     form = CopyEventForm(
-        request.POST or None, initial=None if request.method == "POST" else copy_suggestion(source)
+        request.POST or None, initial=None if request.method == "POST" else setup.copy_suggestion(source)
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -65,38 +62,10 @@ def _add_error(form, exc: setup.SetupError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
-def copy_suggestion(source: Event) -> dict:
-    """The same day of the year, in the first year still ahead, with the year in title and address moved."""
-    old = timezone.localtime(source.starts_at).date()
-    today = timezone.localdate()
-    year = old.year + 1
-    while _same_day(old, year) <= today:
-        year += 1
-    old_year, new_year = str(old.year), str(year)
-    title = source.title_de or ""
-    title = title.replace(old_year, new_year) if old_year in title else f"{title} {new_year}".strip()
-    base = source.slug.replace(old_year, new_year) if old_year in source.slug else f"{source.slug}-{new_year}"
-    return {"new_date": _same_day(old, year), "title_de": title, "slug": _free_slug(base)}
-
-
-def _same_day(day: date, year: int) -> date:
-    return day.replace(year=year, day=28) if (day.month, day.day) == (2, 29) else day.replace(year=year)
-
-
-def _free_slug(base: str) -> str:
-    """The short name, or with -2, -3, … when another event has it."""
-    taken = set(Event.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    candidate, number = base, 1
-    while candidate in taken:
-        number += 1
-        candidate = f"{base}-{number}"
-    return candidate
-
-
 @login_required
 def event_settings(request, slug: str):
     event = access.event_or_404(request.user, slug)
-    groups = list(ChildcareGroup.objects.filter(event=event).order_by("min_age"))
+    groups = setup.childcare_groups(event)
     data = request.POST if request.method == "POST" else None
     form = SettingsForm(data, instance=event)
     formset = ChildcareGroupFormSet(
