@@ -284,7 +284,8 @@ def update_settings(*, event_id: int, values: dict, groups: list[GroupChange]) -
     for name in SETTINGS_FIELDS:
         setattr(event, name, values[name])
     _validate(event)
-    # updated_at too: the sign-up page's kept form is keyed on it and shows the new settings at once.
+    # updated_at too: the sign-up page's kept form is keyed on it, so the change shows once the event's row
+    # kept for SIGNUP_FORM_CACHE_SECONDS is read again.
     event.save(update_fields=[*SETTINGS_FIELDS, "updated_at"])
     return event
 
