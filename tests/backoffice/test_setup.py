@@ -478,11 +478,17 @@ def test_the_walk_in_form_offers_the_events_interpreting_languages(client, organ
     assert [code for code, _label in form.fields["interpreting_language"].choices] == ["", "fa", "other"]
 
 
-def test_existing_events_keep_offering_every_language_after_the_migration():
-    from fachtag.languages import INTERPRETING_LANGUAGES
+def test_events_without_a_choice_and_existing_ones_after_the_migration_offer_every_interpreting_language():
+    from importlib import import_module
+
+    from fachtag.languages import INTERPRETING_LANGUAGES, default_interpreting_languages
 
     event = EventFactory()
     assert event.interpreting_languages == [code for code, _label in INTERPRETING_LANGUAGES]
+    # The migration fills the rows already there with the same default.
+    migration = import_module("fachtag.migrations.0009_event_interpreting_languages").Migration
+    (added,) = migration.operations
+    assert added.field.default is default_interpreting_languages
 
 
 # --- Query budgets with 5,000 registrations on the source event -----------------------------------------
