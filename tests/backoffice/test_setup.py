@@ -479,15 +479,21 @@ def test_the_walk_in_form_offers_the_events_interpreting_languages(client, organ
 
 
 def test_events_without_a_choice_and_existing_ones_after_the_migration_offer_every_interpreting_language():
-    from importlib import import_module
+    from django.db.migrations import AddField
+    from django.db.migrations.loader import MigrationLoader
 
     from fachtag.languages import INTERPRETING_LANGUAGES, default_interpreting_languages
 
     event = EventFactory()
     assert event.interpreting_languages == [code for code, _label in INTERPRETING_LANGUAGES]
     # The migration fills the rows already there with the same default.
-    migration = import_module("fachtag.migrations.0009_event_interpreting_languages").Migration
-    (added,) = migration.operations
+    (added,) = [
+        operation
+        for (app, _name), migration in MigrationLoader(None).disk_migrations.items()
+        if app == "fachtag"
+        for operation in migration.operations
+        if isinstance(operation, AddField) and operation.name == "interpreting_languages"
+    ]
     assert added.field.default is default_interpreting_languages
 
 
