@@ -94,7 +94,7 @@ class CopyEventForm(forms.Form):
 
 def parse_reminder_days(raw: str) -> list[int]:
     """ "7, 1" → [7, 1]: whole numbers of days before the event, largest first, each once."""
-    parts = [part for part in re.split(r"[\s,;]+", raw.strip()) if part]
+    parts = [part for part in re.split(r"[\s,;،؛]+", raw.strip()) if part]
     if not all(part.isdecimal() and 1 <= int(part) <= MAX_REMINDER_DAYS for part in parts):
         raise forms.ValidationError(
             _("Enter whole numbers of days from 1 to 60, separated by commas, e.g. 7, 1."), code="bad_days"

@@ -557,3 +557,12 @@ def test_the_setup_pages_stay_within_their_query_budgets_with_5000_registrations
     # The copy reads the programme, never the registrations.
     assert len(queries) <= 30, [q["sql"][:200] for q in queries]
     assert not any("registrations_registration" in q["sql"] for q in queries)
+
+
+@pytest.mark.parametrize(
+    ("typed", "days"), [("7, 1", [7, 1]), ("1 7 7", [7, 1]), ("7، 1", [7, 1]), ("۷؛۱", [7, 1]), ("", [])]
+)
+def test_reminder_days_are_read_as_she_types_them_in_any_script(typed, days):
+    from backoffice.setup_forms import parse_reminder_days
+
+    assert parse_reminder_days(typed) == days
