@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backoffice.models import Announcement
 from registrations.choices import INTERPRETING_LANGUAGES
-from registrations.forms import ChildcareFieldsMixin, SlotFieldsMixin
+from registrations.forms import ChildcareFieldsMixin, SlotFieldsMixin, offer_event_interpreting
 from registrations.models import Registration
 from registrations.validators import name_characters, no_control_characters
 
@@ -61,6 +61,7 @@ class WalkInForm(SlotFieldsMixin, ChildcareFieldsMixin, forms.Form):
         self.add_slot_fields(programme.slots)
         if event.has_childcare:
             self.add_childcare_fields(programme.groups)
+        offer_event_interpreting(self, event, none_label=_("No interpreting"))
 
 
 class CapacityForm(forms.Form):

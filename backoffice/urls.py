@@ -1,6 +1,6 @@
 from django.urls import path
 
-from backoffice import privacy, views
+from backoffice import privacy, setup_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -32,4 +32,8 @@ urlpatterns = [
     path("events/<slug:slug>/capacity/", views.capacity, name="capacity"),
     path("events/<slug:slug>/walk-in/", views.walk_in, name="walk_in"),
     path("events/<slug:slug>/messages/", views.announcements, name="announcements"),
+    # Setting events up (#23, H1): a new event, a copy of one, an event's settings.
+    path("new-event/", setup_views.event_new, name="event_new"),
+    path("events/<slug:slug>/copy/", setup_views.event_copy, name="event_copy"),
+    path("events/<slug:slug>/settings/", setup_views.event_settings, name="event_settings"),
 ]

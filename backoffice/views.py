@@ -304,7 +304,7 @@ def walk_in(request, slug: str):
             email=data["email"],
             phone=data["phone"],
             language=data["language"],
-            interpreting_language=data["interpreting_language"],
+            interpreting_language=data.get("interpreting_language", ""),
             child_ages=data.get("child_ages") or [],
             childcare_notes=data.get("childcare_notes", ""),
         )

@@ -1,4 +1,5 @@
-"""Demo programme for `manage.py load_demo`: a Fachtag next year and a mediator training series."""
+"""Demo programme for `manage.py load_demo`: a Fachtag next year, last year's (over, to copy from) and a
+mediator training series."""
 
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -177,6 +178,12 @@ TRAINING_SESSIONS = [
     ("Umgang mit Diskriminierung und Rassismus", "Dealing with discrimination and racism"),
 ]
 TRAINING_MONTHS = [2, 4, 5, 6, 9, 10]
+
+
+def last_fachtag_day(today: date) -> date:
+    """The day of the most recent Fachtag already over: March of this year once it is past, else last year's."""
+    this_year = second_thursday(today.year, 3)
+    return this_year if this_year < today else second_thursday(today.year - 1, 3)
 
 
 def second_thursday(year: int, month: int) -> date:

@@ -25,6 +25,23 @@ SESSION_LANGUAGES = [
 ]
 SESSION_LANGUAGE_CODES = frozenset(code for code, _label in SESSION_LANGUAGES)
 
+INTERPRETING_OTHER = "other"
+# Interpreting: the spoken and signed languages the office can book, plus "other" with a free text. Each event
+# offers its own choice of them (Event.interpreting_languages), all of them unless its organisers choose.
+INTERPRETING_LANGUAGES = [
+    (code, label) for code, label in SESSION_LANGUAGES if code not in {"de", "de-simple"}
+] + [(INTERPRETING_OTHER, _("Another language"))]
+
+
+def default_interpreting_languages() -> list[str]:
+    return [code for code, _label in INTERPRETING_LANGUAGES]
+
+
+def interpreting_choices(codes) -> list[tuple[str, str]]:
+    """The interpreting languages among `codes`, in the order of the office's list."""
+    offered = set(codes)
+    return [(code, label) for code, label in INTERPRETING_LANGUAGES if code in offered]
+
 
 def session_language_label(code: str) -> str:
     return str(dict(SESSION_LANGUAGES).get(code, code))

@@ -17,7 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from fachtag.languages import SESSION_LANGUAGE_CODES, session_language_label
+from fachtag.languages import (
+    INTERPRETING_LANGUAGES,
+    SESSION_LANGUAGE_CODES,
+    default_interpreting_languages,
+    session_language_label,
+)
 
 
 class SeatCounterMixin:
@@ -96,6 +101,12 @@ class Event(SeatCounterMixin, models.Model):
     capacity = models.PositiveIntegerField(_("overall capacity"))
     seats_taken = models.PositiveIntegerField(_("places taken"), default=0, editable=False)
     has_childcare = models.BooleanField(_("childcare offered"), default=False)
+    interpreting_languages = models.JSONField(
+        _("interpreting offered"),
+        default=default_interpreting_languages,
+        blank=True,
+        help_text=_("The languages participants can ask for interpreting into."),
+    )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
 
     class WaitlistMode(models.TextChoices):
@@ -216,6 +227,11 @@ class Event(SeatCounterMixin, models.Model):
             errors["sensitive_retention_days"] = _(
                 "Sensitive details cannot be kept longer than the other personal data."
             )
+        offered = self.interpreting_languages
+        if not isinstance(offered, list) or not set(offered) <= {
+            code for code, _label in INTERPRETING_LANGUAGES
+        }:
+            errors["interpreting_languages"] = _("Choose languages from the list.")
         days = self.reminder_days
         if not isinstance(days, list) or not all(isinstance(d, int) and 0 < d <= 60 for d in days):
             errors["reminder_days"] = _(

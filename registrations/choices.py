@@ -1,11 +1,7 @@
-from django.utils.translation import gettext_lazy as _
+from fachtag.languages import INTERPRETING_LANGUAGES, INTERPRETING_OTHER
 
-from fachtag.languages import SESSION_LANGUAGES
-
-OTHER = "other"
-# Interpreting: the spoken and signed languages the office can book, plus "other" with a free text.
-INTERPRETING_LANGUAGES = [
-    (code, label) for code, label in SESSION_LANGUAGES if code not in {"de", "de-simple"}
-] + [(OTHER, _("Another language"))]
+OTHER = INTERPRETING_OTHER
+# Every language the office can book (what a registration may hold); each event offers its own choice of them.
+__all__ = ["INTERPRETING_LANGUAGES", "MAX_CHILDREN", "MAX_CHILD_AGE", "OTHER"]
 MAX_CHILDREN = 10
 MAX_CHILD_AGE = 17

@@ -55,6 +55,10 @@ MATRIX = {
     "mediators-staff:attendance": POOL,
     "backoffice:mail_queue": MAIL,
     "backoffice:mail_resend": MAIL,
+    # Setting events up (#23, H1): creating takes the permission to add events (global administrators).
+    "backoffice:event_new": "event_creators",
+    "backoffice:event_copy": ORGANISER,
+    "backoffice:event_settings": ORGANISER,
 }
 ALLOWED = {
     ORGANISER: {"organiser_a", "admin"},
@@ -62,6 +66,7 @@ ALLOWED = {
     STAFF: {"organiser_a", "door_a", "organiser_b", "staff_flag_only", "pool", "admin"},
     POOL: {"pool", "admin"},
     MAIL: {"admin"},
+    "event_creators": {"admin"},
 }
 ACCOUNTS = ["admin", "organiser_a", "door_a", "organiser_b", "staff_flag_only", "pool", "mediator"]
 

@@ -18,6 +18,7 @@ STAFF = "tests/browser/test_forms_staff.py"
 MEDIATORS = "tests/browser/test_forms_mediators.py"
 ACCOUNTS = "tests/accounts/test_account_forms_browser.py"
 AUTHENTICATOR_APP = "test_with_her_authenticator_app_she_confirms_it_is_her_renews_codes_and_switches_it_off"
+SETUP = "tests/browser/test_event_setup_browser.py"
 TWO_FACTOR = "tests/accounts/test_accounts_browser.py::test_setting_up_and_using_two_factor_sign_in_has_no_wcag_21_aa_violations"
 
 FORM_PAGES = {
@@ -110,6 +111,14 @@ FORM_PAGES = {
     "mfa_deactivate_totp": [f"{ACCOUNTS}::{AUTHENTICATOR_APP}"],
     "backoffice:mail_resend": [
         "tests/browser/test_mail_queue_page.py::test_an_administrator_sees_failed_messages_and_sends_them_again"
+    ],
+    # Setting events up (#23, H1).
+    "backoffice:event_new": [f"{SETUP}::test_an_administrator_creates_a_new_event"],
+    "backoffice:event_copy": [
+        f"{SETUP}::test_an_organiser_copies_last_years_demo_event_and_changes_its_settings"
+    ],
+    "backoffice:event_settings": [
+        f"{SETUP}::test_an_organiser_copies_last_years_demo_event_and_changes_its_settings"
     ],
 }
 

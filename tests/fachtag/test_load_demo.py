@@ -7,6 +7,10 @@ from fachtag.models import Event, TimeSlot, Workshop
 pytestmark = pytest.mark.django_db
 
 
+def upcoming_fachtag() -> Event:
+    return Event.objects.filter(kind=Event.Kind.FACHTAG).order_by("-starts_at").first()
+
+
 def counts():
     return (
         Event.objects.count(),
@@ -22,7 +26,7 @@ def test_load_demo_builds_a_fachtag_and_a_training_series_and_can_run_twice(caps
     call_command("load_demo")
     assert counts() == first
 
-    fachtag = Event.objects.get(kind=Event.Kind.FACHTAG)
+    fachtag = upcoming_fachtag()
     slots = list(fachtag.slots.all())
     assert [slot.kind for slot in slots] == ["plenary", "parallel", "parallel", "parallel"]
     assert [slot.workshops.count() for slot in slots[1:]] == [4, 4, 4]
@@ -49,7 +53,7 @@ def test_the_demo_fachtag_takes_the_children_its_page_promises_childcare_for():
     from tests.registrations.helpers import sign_up
 
     call_command("load_demo")
-    fachtag = Event.objects.get(kind=Event.Kind.FACHTAG)
+    fachtag = upcoming_fachtag()
     assert fachtag.has_childcare
     groups = list(fachtag.childcare_groups.all())
     ages = {age for group in groups for age in range(group.min_age, group.max_age + 1)}
@@ -73,3 +77,28 @@ def test_every_demo_mediator_login_is_printed_and_works(client, capsys):
         line = next(line for line in out.splitlines() if email in line)
         assert client.login(email=email, password=line.rsplit(" / ", 1)[1])
         client.logout()
+
+
+def test_the_demo_has_last_years_fachtag_over_and_published_with_its_programme_to_copy(capsys):
+    from django.utils import timezone
+
+    call_command("load_demo")
+    first = counts()
+    call_command("load_demo")
+    assert counts() == first
+    past, upcoming = Event.objects.filter(kind=Event.Kind.FACHTAG).order_by("starts_at")
+    assert past.ends_at < timezone.now() < upcoming.starts_at
+    assert past.status == Event.Status.PUBLISHED
+    assert timezone.localtime(past.starts_at).year < timezone.localtime(upcoming.starts_at).year
+    assert past.slots.count() == upcoming.slots.count() == 4
+    assert past.title_ar and past.description_en
+    assert past.childcare_groups.count() == 3
+    assert past.slug in capsys.readouterr().out
+
+
+def test_every_demo_event_that_offers_childcare_has_age_groups_and_every_parallel_slot_has_workshops():
+    call_command("load_demo")
+    for event in Event.objects.all():
+        assert not event.has_childcare or event.childcare_groups.exists(), event.slug
+        for slot in event.slots.filter(kind=TimeSlot.Kind.PARALLEL):
+            assert slot.workshops.filter(status=Workshop.Status.SCHEDULED, capacity__gte=1).exists(), slot

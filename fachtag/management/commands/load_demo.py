@@ -22,15 +22,22 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        year = timezone.localdate().year + 1
-        fachtag = self.load_fachtag(year)
+        today = timezone.localdate()
+        year = today.year + 1
+        fachtag = self.load_fachtag(demo.second_thursday(year, 3))
+        # Last year's Fachtag, over and published as it was: the one to copy for the next (back office).
+        past = self.load_fachtag(demo.last_fachtag_day(today))
         training = self.load_training(year)
         password = self.load_organiser()
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {fachtag.slug}, {training.slug}."))
-        self.stdout.write(f"Organiser login (/admin/): {ORGANISER_EMAIL} / {password}")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {fachtag.slug}, {past.slug} (last year's), {training.slug}."
+            )
+        )
+        self.stdout.write(f"Organiser login (/admin/, /staff/): {ORGANISER_EMAIL} / {password}")
 
-    def load_fachtag(self, year: int) -> Event:
-        day = demo.second_thursday(year, 3)
+    def load_fachtag(self, day) -> Event:
+        year = day.year
         event, _ = Event.objects.update_or_create(
             slug=f"fachtag-{year}",
             defaults={
