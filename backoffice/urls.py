@@ -1,6 +1,6 @@
 from django.urls import path
 
-from backoffice import privacy, views
+from backoffice import privacy, registration_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -32,4 +32,11 @@ urlpatterns = [
     path("events/<slug:slug>/capacity/", views.capacity, name="capacity"),
     path("events/<slug:slug>/walk-in/", views.walk_in, name="walk_in"),
     path("events/<slug:slug>/messages/", views.announcements, name="announcements"),
+    # H4: editing a registration, the staff member's language.
+    path(
+        "events/<slug:slug>/participants/<int:registration_id>/edit/",
+        registration_views.registration_edit,
+        name="registration_edit",
+    ),
+    path("language/", registration_views.language, name="language"),
 ]

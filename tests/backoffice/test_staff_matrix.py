@@ -55,6 +55,9 @@ MATRIX = {
     "mediators-staff:attendance": POOL,
     "backoffice:mail_queue": MAIL,
     "backoffice:mail_resend": MAIL,
+    # H4: editing a registration, the staff member's language.
+    "backoffice:registration_edit": ORGANISER,
+    "backoffice:language": STAFF,
 }
 ALLOWED = {
     ORGANISER: {"organiser_a", "admin"},

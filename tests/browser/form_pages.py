@@ -111,6 +111,13 @@ FORM_PAGES = {
     "backoffice:mail_resend": [
         "tests/browser/test_mail_queue_page.py::test_an_administrator_sees_failed_messages_and_sends_them_again"
     ],
+    # H4: editing a registration, the staff member's language.
+    "backoffice:registration_edit": [
+        "tests/browser/test_registration_edit_browser.py::test_an_organiser_fixes_a_mistyped_address_in_the_form"
+    ],
+    "backoffice:language": [
+        "tests/browser/test_registration_edit_browser.py::test_the_back_office_speaks_her_language_not_her_preview_cookie"
+    ],
 }
 
 
