@@ -288,3 +288,13 @@ def test_an_anonymised_registration_cannot_be_edited(client, organiser):
             registration_id=registration.pk, changes={"name": "Wieder da"}, actor=user, now=timezone.now()
         )
     assert reload(registration).name == ""
+
+
+def test_the_audit_log_in_the_admin_names_actions_in_words(client, two_events):
+    a, _b, roles = two_events
+    registration = sign_up(a)
+    client.force_login(roles["organiser_a"])
+    client.post(edit_url(a, registration), details(registration, phone="0351 9"))
+    client.force_login(roles["admin"])
+    page = client.get(reverse("admin:backoffice_auditentry_changelist")).content.decode()
+    assert "Angaben geändert: Telefon" in page and "Anmeldung angesehen" not in page
