@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
@@ -31,6 +32,11 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
+    # The language of the back office for her (staff pages have no language prefix): German unless she
+    # chooses another (config.middleware.StaffLanguageMiddleware).
+    language = models.CharField(
+        _("language of the back office"), max_length=10, choices=settings.STAFF_LANGUAGES, default="de"
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from backoffice import audit
 from backoffice.models import Announcement, AuditEntry, EventRole
 
 
@@ -16,7 +18,7 @@ class EventRoleAdmin(admin.ModelAdmin):
 class AuditEntryAdmin(admin.ModelAdmin):
     """Append-only: nobody adds, changes or deletes audit entries."""
 
-    list_display = ["created_at", "actor", "action", "event", "registration_id", "ip"]
+    list_display = ["created_at", "actor", "action_in_words", "event", "registration_id", "ip"]
     list_filter = ["action", "event"]
     search_fields = ["actor__email", "action"]
     list_select_related = ["actor", "event"]
@@ -29,6 +31,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_in_words(self, entry: AuditEntry) -> str:
+        return audit.action_label(entry)
 
 
 @admin.register(Announcement)

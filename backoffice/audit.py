@@ -1,5 +1,9 @@
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext_lazy as _
+
 from backoffice.models import AuditEntry
 from config.http import client_ip
+from registrations.models import Registration
 
 
 def record(request, action: str, *, event=None, registration=None, **detail) -> None:
@@ -12,3 +16,43 @@ def record(request, action: str, *, event=None, registration=None, **detail) -> 
         detail=detail,
         ip=client_ip(request) or None,
     )
+
+
+# What each action is called on the staff pages (the code stays in the log; an action not named here is
+# shown by its code).
+ACTION_LABELS = {
+    "view_registration": _("Registration viewed"),
+    "edit_registration": _("Details changed"),
+    "cancel": _("Registration cancelled"),
+    "confirm_from_waitlist": _("Confirmed from the waiting list"),
+    "confirm_workshop": _("Workshop seat given"),
+    "move": _("Moved to another workshop"),
+    "replace_links": _("Personal link replaced"),
+    "walk_in": _("Registered at the door"),
+    "check_in": _("Checked in"),
+    "participation_certificate": _("Certificate of attendance printed"),
+    "export_personal_data": _("Personal data exported"),
+    "erase_personal_data": _("Personal data erased"),
+    "export": _("List exported"),
+    "capacity": _("Capacity changed"),
+    "announcement": _("Message sent"),
+    "mail_resend": _("Failed messages sent again"),
+}
+
+
+def action_label(entry: AuditEntry) -> str:
+    """The entry's action in words, in the active language; for a change of details, with the fields."""
+    label = str(ACTION_LABELS.get(entry.action, entry.action))
+    fields = entry.detail.get("fields") if isinstance(entry.detail, dict) else None
+    if entry.action == "edit_registration" and fields:
+        names = [str(Registration._meta.get_field(name).verbose_name) for name in fields if _is_field(name)]
+        label = f"{label}: {', '.join(names)}"
+    return label
+
+
+def _is_field(name: str) -> bool:
+    try:
+        Registration._meta.get_field(name)
+    except FieldDoesNotExist:  # an old entry may name a field that no longer exists
+        return False
+    return True

@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.models import Announcement
@@ -134,4 +135,55 @@ class AnnouncementForm(forms.Form):
             (self[f"subject_{code}"], self[f"body_{code}"])
             for code, _name in settings.LANGUAGES
             if code != "de"
+        ]
+
+
+# --- H4: editing a registration, the staff member's language ---------------------------------------
+
+
+class RegistrationEditForm(forms.Form):
+    """What organisers correct for her (registrations.services.edit_registration), and their own notes."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=150,
+        min_length=2,
+        validators=[name_characters],
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        help_text=_("A new address gets a new personal link; the links sent to the old one stop working."),
+        error_messages={"invalid": _("Enter an e-mail address like name@example.de.")},
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=40,
+        required=False,
+        validators=[no_control_characters],
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    language = forms.ChoiceField(label=_("Language for e-mails"), choices=settings.LANGUAGES)
+    staff_notes = forms.CharField(
+        label=_("Staff notes"),
+        max_length=2000,
+        required=False,
+        help_text=_("Only organisers see these notes: never her pages or her e-mails."),
+        validators=[lambda value: no_control_characters(value, allow_newlines=True)],
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class StaffLanguageForm(forms.Form):
+    """The back office's language switch: each language named in its own script."""
+
+    language = forms.ChoiceField(label=_("Language of the back office"), choices=[])
+    next = forms.CharField(required=False, max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [
+            (code, get_language_info(code)["name_local"]) for code, _name in settings.STAFF_LANGUAGES
         ]

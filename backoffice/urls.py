@@ -1,6 +1,6 @@
 from django.urls import path
 
-from backoffice import privacy, setup_views, views
+from backoffice import privacy, registration_views, setup_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -36,4 +36,11 @@ urlpatterns = [
     path("new-event/", setup_views.event_new, name="event_new"),
     path("events/<slug:slug>/copy/", setup_views.event_copy, name="event_copy"),
     path("events/<slug:slug>/settings/", setup_views.event_settings, name="event_settings"),
+    # H4: editing a registration, the staff member's language.
+    path(
+        "events/<slug:slug>/participants/<int:registration_id>/edit/",
+        registration_views.registration_edit,
+        name="registration_edit",
+    ),
+    path("language/", registration_views.language, name="language"),
 ]

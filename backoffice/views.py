@@ -16,6 +16,7 @@ from backoffice import access, audit, selectors
 from backoffice import announcements as announcement_service
 from backoffice.forms import AnnouncementForm, CapacityForm, ParticipantFilterForm, WalkInForm
 from backoffice.models import Announcement, AuditEntry
+from backoffice.registration_views import participant_sort, sort_columns
 from config.ids import parse_id
 from fachtag.models import Event, Workshop
 from notifications import outbox
@@ -117,8 +118,9 @@ def participants(request, slug: str):
     event = access.event_or_404(request.user, slug)
     workshops = selectors.event_workshops(event)
     form = ParticipantFilterForm(request.GET or None, workshops=workshops)
-    filters = form.cleaned_data if form.is_valid() else {}
-    rows = selectors.participants(event, **{k: v for k, v in filters.items() if v})
+    filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
+    sort = participant_sort(request.GET.get("sort", ""))
+    rows = selectors.participants(event, **filters, sort=sort)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -130,6 +132,9 @@ def participants(request, slug: str):
             "form": form,
             "page": page,
             "query": query.urlencode(),
+            "filtered": bool(filters),
+            "sort": sort,
+            "columns": sort_columns(request.GET, sort),
         },
     )
 

@@ -38,6 +38,26 @@ class RememberLanguageMiddleware:
         return response
 
 
+class StaffLanguageMiddleware:
+    """Staff pages (/staff/, no language prefix) speak the staff member's own language (User.language, set
+    with the back office's switch), German by default: never the language cookie she last used to preview a
+    public page, nor her browser's. Runs after the authentication middleware; public pages are left alone."""
+
+    AREA = "/staff/"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith(self.AREA):
+            user = getattr(request, "user", None)
+            language = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+            language = language if language in dict(settings.STAFF_LANGUAGES) else settings.LANGUAGE_CODE
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)
+
+
 class ContentSecurityPolicyMiddleware:
     """Only our own origin: no inline scripts, no plugins, no framing, forms post only to us.
 

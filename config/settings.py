@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.StaffLanguageMiddleware",  # after authentication: the staff member's own language
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -304,6 +305,8 @@ LANGUAGES = [
     # does not rewrite falls back to standard German.
     ("de-simple", _("Plain German")),
 ]
+# The back office speaks these (Plain German is written for participants only).
+STAFF_LANGUAGES = [(code, name) for code, name in LANGUAGES if code != "de-simple"]
 LANG_INFO["de-simple"] = {
     "bidi": False,
     "code": "de-simple",

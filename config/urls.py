@@ -11,7 +11,8 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
-    # Staff pages speak German (or the browser's language), without a language prefix.
+    # Staff pages have no language prefix: they speak the staff member's own language (German unless she
+    # chose another; config.middleware.StaffLanguageMiddleware).
     path("staff/mediators/", include("mediators.staff_urls")),
     path("staff/events/<slug:slug>/checkin/", include("backoffice.checkin_urls")),
     path("staff/events/<slug:slug>/exports/", include("backoffice.export_urls")),

@@ -54,6 +54,8 @@ class Registration(models.Model):
         _("consent to store accessibility needs"), null=True, blank=True
     )
     childcare_notes = models.TextField(_("notes on childcare"), max_length=1000, blank=True)
+    # Written by organisers, for organisers: never on her pages or in her messages (docs/privacy.md).
+    staff_notes = models.TextField(_("staff notes"), max_length=2000, blank=True)
     privacy_consent_at = models.DateTimeField(_("privacy notice accepted"))
     privacy_notice_version = models.CharField(_("privacy notice version"), max_length=20)
     token_version = models.PositiveSmallIntegerField(default=1, editable=False)
@@ -194,6 +196,7 @@ class RegistrationLog(models.Model):
         CHILDCARE_CHANGED = "childcare_changed", _("Childcare changed")
         CANCELLED = "cancelled", _("Cancelled")
         LINK_SENT = "link_sent", _("Personal link sent again")
+        EDITED = "edited", _("Details changed by the organisers")
 
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="log")
     booking = models.ForeignKey(Booking, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")

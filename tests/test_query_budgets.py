@@ -581,6 +581,15 @@ PAGES: dict[str, Page] = {
     "backoffice:privacy_erase": Page(
         9, _url("backoffice:privacy_erase", slug=A, registration_id=REG), user="organiser"
     ),
+    # H4: editing a registration (the sorted participant list: tests/backoffice/test_participant_list.py).
+    "backoffice:registration_edit": Page(
+        8, _url("backoffice:registration_edit", slug=A, registration_id=REG), user="organiser"
+    ),
+    "backoffice:participants sorted": Page(
+        11,
+        lambda w: reverse("backoffice:participants", kwargs={"slug": w.a.slug}) + "?sort=-language&page=3",
+        user="organiser",
+    ),
     "backoffice:capacity": Page(8, _url("backoffice:capacity", slug=A), user="organiser"),
     "backoffice:walk_in": Page(11, _url("backoffice:walk_in", slug=A), user="organiser"),
     "backoffice:announcements": Page(10, _url("backoffice:announcements", slug=A), user="organiser"),
@@ -683,6 +692,7 @@ PAGES: dict[str, Page] = {
 # URL patterns that are not pages with a budget of their own, each with the reason.
 NOT_PAGES = {
     "set_language": "POST-only language switch (redirect)",
+    "backoffice:language": "POST-only switch of the back office's language (redirect)",
     "backoffice:cancel": "POST-only staff action (redirect to the registration page)",
     "backoffice:confirm": "POST-only staff action",
     "backoffice:confirm_wish": "POST-only staff action",

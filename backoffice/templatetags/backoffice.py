@@ -1,6 +1,7 @@
 from django import template
 
-from backoffice import access
+from backoffice import access, audit
+from registrations.choices import INTERPRETING_LANGUAGES
 
 register = template.Library()
 
@@ -9,3 +10,15 @@ register = template.Library()
 def organises(context, event) -> bool:
     """Whether the person looking may organise this event (door staff see the check-in only)."""
     return access.can_organise(context["request"].user, event)
+
+
+@register.filter
+def audit_action(entry) -> str:
+    """An audit entry's action in words (backoffice.audit.ACTION_LABELS)."""
+    return audit.action_label(entry)
+
+
+@register.filter
+def interpreting_name(code: str) -> str:
+    """An interpreting language by its name in the staff member's language ("Arabisch"), not its code."""
+    return str(dict(INTERPRETING_LANGUAGES).get(code, code))

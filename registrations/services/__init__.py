@@ -22,16 +22,23 @@ from registrations.services.selfservice import (
 )
 from registrations.services.signup import Applicant, SignupResult, register
 from registrations.services.staff import (
+    EDITABLE_FIELDS,
+    EditResult,
+    EmailTaken,
     confirm_from_waitlist,
     confirm_workshop_wish,
+    edit_registration,
     replace_links,
     set_capacity,
 )
 from registrations.services.waitlist import accept_offer, accept_workshop_offer, expire_offers, promote_all
 
 __all__ = [
+    "EDITABLE_FIELDS",
     "Applicant",
     "CheckInRefused",
+    "EditResult",
+    "EmailTaken",
     "SignupResult",
     "accept_offer",
     "accept_workshop_offer",
@@ -45,6 +52,7 @@ __all__ = [
     "confirm_email",
     "confirm_from_waitlist",
     "confirm_workshop_wish",
+    "edit_registration",
     "event_changed",
     "expire_offers",
     "move_refusal",

@@ -132,12 +132,12 @@ def _registration_batches(event_id: int):
 
 
 def delete_sensitive_details(*, registration_ids: list[int]) -> None:
-    """Accessibility needs, childcare and interpreting notes are emptied, and what the copies of her
+    """Accessibility needs, childcare, interpreting and staff notes are emptied, and what the copies of her
     messages restate of them; each child's age becomes the lower bound of her childcare group, so the
     places per age group still add up. The consent record
     (its date) is kept as evidence until the registration is anonymised. Idempotent."""
     Registration.objects.filter(pk__in=registration_ids).update(
-        accessibility_needs="", childcare_notes="", interpreting_other=""
+        accessibility_needs="", childcare_notes="", interpreting_other="", staff_notes=""
     )
     _delete_sensitive_from_messages(registration_ids)
     group_floor = ChildcareGroup.objects.filter(pk=OuterRef("group_id")).values("min_age")[:1]
@@ -246,6 +246,7 @@ def _export_registration(registration: Registration) -> dict:
         "interpreting_other": registration.interpreting_other,
         "accessibility_needs": registration.accessibility_needs,
         "childcare_notes": registration.childcare_notes,
+        "staff_notes": registration.staff_notes,
         "has_account": registration.user_id is not None,
         "reminders_opt_out": registration.reminders_opt_out,
         "created_at": _iso(registration.created_at),

@@ -1,16 +1,26 @@
 """What organisers do for a participant or a workshop: the same locks and messages as everything else."""
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
 
 from fachtag.models import Event, Workshop
-from registrations.errors import NotAllowed
+from notifications.models import OutboxMessage
+from registrations.errors import NotAllowed, RegistrationError
+from registrations.message_keys import messages_to
 from registrations.models import Booking, Registration
 from registrations.services import notify, places
 from registrations.services.history import Action, log
-from registrations.services.locking import atomic, lock_childcare_groups, lock_event_places, lock_workshops
+from registrations.services.locking import (
+    atomic,
+    lock_childcare_groups,
+    lock_event,
+    lock_event_places,
+    lock_workshops,
+)
+from registrations.services.privacy import ANONYMOUS_RECIPIENT, is_anonymised
 from registrations.services.selfservice import renew_links
 from registrations.services.transitions import set_registration_status
 from registrations.services.waitlist import (
@@ -107,3 +117,94 @@ def replace_links(*, registration_id: int, actor, now: datetime) -> bool:
         entry = log(registration, Action.LINK_SENT, actor=actor, replaced=True)
         notify.registration_message(registration, "personal_link", entry)
         return True
+
+
+class EmailTaken(RegistrationError):
+    """Another active registration of the event has this address already."""
+
+    message = _("Another active registration of this event has this e-mail address.")
+
+
+# Written into her unsent messages to an address organisers corrected (no personal data).
+ADDRESS_CORRECTED = "withdrawn: address corrected"
+
+# The details organisers correct for her; staff_notes are their own.
+EDITABLE_FIELDS = ("name", "email", "phone", "language", "staff_notes")
+
+
+@dataclass(frozen=True)
+class EditResult:
+    changed: list[str]  # the names of the fields that changed, in EDITABLE_FIELDS order
+    link_sent: bool  # a new personal link went to her new address
+
+
+def edit_registration(*, registration_id: int, changes: dict, actor, now: datetime) -> EditResult:
+    """An organiser corrects her name, e-mail address, phone or message language, or writes staff notes.
+
+    Only the fields in EDITABLE_FIELDS that differ are saved, with one history entry naming them (names,
+    never values). A new address (a typo fixed) must not be that of another active registration of the
+    event (EmailTaken); the event's row lock keeps a sign-up with that address out meanwhile. Her personal
+    links are then replaced, so the links sent to the old address stop working, and, while she can still
+    use one, the new link goes to the new address, in her message language (a changed language counts for
+    this mail and every later one). The old address is told nothing: a mail to a stranger's mistyped
+    mailbox would itself say that someone signed up for this event (docs/privacy.md); her messages to it
+    not sent yet (or failed) are withdrawn. An anonymised registration is not edited (NotAllowed).
+    """
+    with atomic():
+        event_id = Registration.objects.values_list("event_id", flat=True).get(pk=registration_id)
+        lock_event(event_id)
+        registration = (
+            Registration.objects.select_for_update().select_related("event").get(pk=registration_id)
+        )
+        if is_anonymised(registration):
+            raise NotAllowed()
+        cleaned = {field: changes[field] for field in EDITABLE_FIELDS if field in changes}
+        if "email" in cleaned:
+            cleaned["email"] = cleaned["email"].strip().lower()
+        changed = [field for field, value in cleaned.items() if getattr(registration, field) != value]
+        if not changed:
+            return EditResult(changed=[], link_sent=False)
+        if "email" in changed and registration.is_active and _address_taken(registration, cleaned["email"]):
+            raise EmailTaken()
+        old_email = registration.email
+        for field in changed:
+            setattr(registration, field, cleaned[field])
+        registration.save(update_fields=[*changed, "updated_at"])
+        entry = log(registration, Action.EDITED, actor=actor, fields=changed)
+        link_sent = "email" in changed and _new_address(registration, old_email, entry, now=now)
+        return EditResult(changed=changed, link_sent=link_sent)
+
+
+def _new_address(registration: Registration, old_email: str, entry, *, now: datetime) -> bool:
+    """Her links are replaced and the old address gets nothing more; while her links can still be used,
+    the new address is sent the new one (the e-mail confirmation while that is pending). Returns whether
+    a link was sent."""
+    renew_links(registration)
+    _withdraw_unsent(registration, old_email, now=now)
+    if not registration.is_active or now >= links_expire_at(registration):
+        return False
+    pending = registration.status == Registration.Status.PENDING
+    notify.registration_message(registration, "confirm_email" if pending else "personal_link", entry)
+    return True
+
+
+def _address_taken(registration: Registration, email: str) -> bool:
+    return (
+        Registration.objects.filter(
+            event_id=registration.event_id, email=email, status__in=Registration.ACTIVE
+        )
+        .exclude(pk=registration.pk)
+        .exists()
+    )
+
+
+def _withdraw_unsent(registration: Registration, old_email: str, *, now: datetime) -> None:
+    """Her messages to the old address that have not gone out (waiting, or failed and so sendable again
+    from the mail queue) never will: addressed to the reserved .invalid domain, their contents emptied."""
+    OutboxMessage.objects.filter(messages_to([registration.uuid.hex]), to=old_email, sent_at=None).update(
+        to=ANONYMOUS_RECIPIENT,
+        context={},
+        failed_at=now,
+        claimed_at=None,
+        last_error=ADDRESS_CORRECTED,
+    )

@@ -59,6 +59,9 @@ MATRIX = {
     "backoffice:event_new": "event_creators",
     "backoffice:event_copy": ORGANISER,
     "backoffice:event_settings": ORGANISER,
+    # H4: editing a registration, the staff member's language.
+    "backoffice:registration_edit": ORGANISER,
+    "backoffice:language": STAFF,
 }
 ALLOWED = {
     ORGANISER: {"organiser_a", "admin"},

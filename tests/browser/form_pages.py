@@ -120,6 +120,13 @@ FORM_PAGES = {
     "backoffice:event_settings": [
         f"{SETUP}::test_an_organiser_copies_last_years_demo_event_and_changes_its_settings"
     ],
+    # H4: editing a registration, the staff member's language.
+    "backoffice:registration_edit": [
+        "tests/browser/test_registration_edit_browser.py::test_an_organiser_fixes_a_mistyped_address_in_the_form"
+    ],
+    "backoffice:language": [
+        "tests/browser/test_registration_edit_browser.py::test_the_back_office_speaks_her_language_not_her_preview_cookie"
+    ],
 }
 
 

@@ -33,7 +33,8 @@ def test_an_administrator_sees_failed_messages_and_sends_them_again(page, live_s
     )
     page.set_viewport_size({"width": 320, "height": 740})
     for language, direction in (("ar", "rtl"), ("de", "ltr")):
-        page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+        # The back office speaks the staff member's own language (User.language), not the language cookie.
+        get_user_model().objects.filter(pk=admin.pk).update(language=language)
         page.goto(f"{live_server.url}/staff/mail/")
         assert page.locator("html").get_attribute("lang") == language
         assert page.locator("html").get_attribute("dir") == direction
