@@ -1,6 +1,6 @@
 from django.urls import path
 
-from backoffice import privacy, views
+from backoffice import privacy, publish_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -32,4 +32,13 @@ urlpatterns = [
     path("events/<slug:slug>/capacity/", views.capacity, name="capacity"),
     path("events/<slug:slug>/walk-in/", views.walk_in, name="walk_in"),
     path("events/<slug:slug>/messages/", views.announcements, name="announcements"),
+    # Getting an event ready: translations, the checklist and publishing, the sign-up page's preview (#23).
+    path("events/<slug:slug>/translations/", publish_views.translations_overview, name="translations"),
+    path(
+        "events/<slug:slug>/translations/<str:language>/",
+        publish_views.translations_language,
+        name="translations_language",
+    ),
+    path("events/<slug:slug>/publish/", publish_views.publish, name="publish"),
+    path("events/<slug:slug>/preview/<str:language>/", publish_views.preview, name="preview"),
 ]

@@ -55,6 +55,11 @@ MATRIX = {
     "mediators-staff:attendance": POOL,
     "backoffice:mail_queue": MAIL,
     "backoffice:mail_resend": MAIL,
+    # Getting an event ready (#23, H3).
+    "backoffice:translations": ORGANISER,
+    "backoffice:translations_language": ORGANISER,
+    "backoffice:publish": ORGANISER,
+    "backoffice:preview": ORGANISER,
 }
 ALLOWED = {
     ORGANISER: {"organiser_a", "admin"},
@@ -100,6 +105,7 @@ def world(two_events):
         "registration_id": registration.pk,
         "profile_id": profile.pk,
         "session_id": session.pk,
+        "language": "ar",  # translations_language, preview
     }
     return roles, values, training, registration, profile
 
