@@ -108,15 +108,7 @@ def preview(request, slug: str, language: str):
         "back_url": reverse("backoffice:publish", kwargs={"slug": event.slug}),
         "language": translation.get_language(),
     }
-    links = [
-        {
-            "code": code,
-            "name": get_language_info(code)["name_local"],
-            "url": reverse("backoffice:preview", kwargs={"slug": event.slug, "language": code}),
-            "is_current": code == language,
-        }
-        for code, _name in settings.LANGUAGES
-    ]
+    links = _preview_links(event, language)
     with translation.override(language):
         shown = programme(event)
         form = SignupForm(
@@ -125,7 +117,27 @@ def preview(request, slug: str, language: str):
             groups=shown.groups if event.has_childcare else None,
             language=language,
         )
-        context = {"event": event, "form": form, "preview": banner, "language_links": links}
+        context = {
+            "event": event,
+            "form": form,
+            "preview": banner,
+            # The switcher and the footer's Plain German link lead to the preview in that language.
+            "language_links": links,
+            "plain_german_url": next(link["url"] for link in links if link["code"] == "de-simple"),
+        }
         response = render(request, "backoffice/publish/preview.html", context)
     response.headers["Content-Language"] = language
     return response
+
+
+def _preview_links(event, language: str) -> list[dict]:
+    """The language switcher of the preview: the preview in each language, each named in its own."""
+    return [
+        {
+            "code": code,
+            "name": get_language_info(code)["name_local"],
+            "url": reverse("backoffice:preview", kwargs={"slug": event.slug, "language": code}),
+            "is_current": code == language,
+        }
+        for code, _name in settings.LANGUAGES
+    ]

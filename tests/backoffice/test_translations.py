@@ -189,6 +189,8 @@ def test_the_preview_shows_a_draft_in_arabic_marked_and_not_sendable(client, eve
         f'<bdi lang="de" dir="ltr">Fachtag 2027</bdi> <span class="fallback-marker">({marker})</span>' in h1
     )
     assert "التقديم على الوظائف" in page
+    # The language switcher stays in the preview.
+    assert f'href="/staff/events/{event.slug}/preview/fa/" lang="fa" hreflang="fa"' in page
     assert client.post(url).status_code == 405
     assert client.get(url.replace("/ar/", "/xx/")).status_code == 404
 
