@@ -92,7 +92,9 @@ def test_saving_writes_only_that_language_in_one_audited_transaction(event, orga
         actor=organiser,
     )
     assert changed == 1
+    before = event.updated_at
     event.refresh_from_db()
+    assert event.updated_at > before  # the public pages' kept programme and form are keyed by it
     assert (event.title_ar, event.title_de, event.title_en) == ("يوم متخصص 2027", "Fachtag 2027", None)
     assert reload(stranger).title_ar is None
     entry = AuditEntry.objects.get()
