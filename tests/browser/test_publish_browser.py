@@ -35,6 +35,11 @@ def test_an_organiser_translates_checks_publishes_and_previews_in_arabic(page, l
     log_in(page, live_server, user)
     base = f"{live_server.url}/staff/events/{event.slug}"
 
+    # The dashboard shows the draft's checklist, and links to what follows.
+    open_form(page, f"{base}/")
+    assert page.locator("#check-childcare_groups").get_attribute("data-ok") == "false"
+    assert axe_violations(page) == []
+
     # Translations: the table, then Arabic alone, the German source beside a right-to-left field.
     open_form(page, f"{base}/translations/")
     assert "Arabic: 0 of 3 texts" in page.locator("main").inner_text()
