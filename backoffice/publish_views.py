@@ -46,7 +46,8 @@ def translations_language(request, slug: str, language: str):
         changed = translations.save_translations(
             event_id=event.pk,
             language=language,
-            values=form.cleaned_data,
+            # Only the fields her page had: a text added since then keeps what it has.
+            values={key: value for key, value in form.cleaned_data.items() if key in request.POST},
             actor=request.user,
             ip=client_ip(request),
         )

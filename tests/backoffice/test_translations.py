@@ -223,3 +223,11 @@ def test_marking_german_text_costs_the_sign_up_page_no_query(client, event, sett
     with CaptureQueriesContext(connection) as translated:
         assert client.get(url).status_code == 200
     assert len(untranslated) == len(translated)
+
+
+def test_a_text_added_after_her_page_was_loaded_keeps_its_translation(client, event, organiser):
+    found = [text.key for text in translations.texts(event)]
+    added = WorkshopFactory(slot=event.slots.get(), title_de="Neu", title_en="New")
+    url = reverse("backoffice:translations_language", kwargs={"slug": event.slug, "language": "en"})
+    assert client.post(url, dict.fromkeys(found, "")).status_code == 302
+    assert reload(added).title_en == "New"
