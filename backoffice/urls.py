@@ -1,6 +1,6 @@
 from django.urls import path
 
-from backoffice import privacy, registration_views, setup_views, views
+from backoffice import privacy, publish_views, registration_views, setup_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -43,4 +43,13 @@ urlpatterns = [
         name="registration_edit",
     ),
     path("language/", registration_views.language, name="language"),
+    # Getting an event ready: translations, the checklist and publishing, the sign-up page's preview (#23).
+    path("events/<slug:slug>/translations/", publish_views.translations_overview, name="translations"),
+    path(
+        "events/<slug:slug>/translations/<str:language>/",
+        publish_views.translations_language,
+        name="translations_language",
+    ),
+    path("events/<slug:slug>/publish/", publish_views.publish, name="publish"),
+    path("events/<slug:slug>/preview/<str:language>/", publish_views.preview, name="preview"),
 ]

@@ -62,6 +62,11 @@ MATRIX = {
     # H4: editing a registration, the staff member's language.
     "backoffice:registration_edit": ORGANISER,
     "backoffice:language": STAFF,
+    # Getting an event ready (#23, H3).
+    "backoffice:translations": ORGANISER,
+    "backoffice:translations_language": ORGANISER,
+    "backoffice:publish": ORGANISER,
+    "backoffice:preview": ORGANISER,
 }
 ALLOWED = {
     ORGANISER: {"organiser_a", "admin"},
@@ -108,6 +113,7 @@ def world(two_events):
         "registration_id": registration.pk,
         "profile_id": profile.pk,
         "session_id": session.pk,
+        "language": "ar",  # translations_language, preview
     }
     return roles, values, training, registration, profile
 

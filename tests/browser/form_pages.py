@@ -19,6 +19,7 @@ MEDIATORS = "tests/browser/test_forms_mediators.py"
 ACCOUNTS = "tests/accounts/test_account_forms_browser.py"
 AUTHENTICATOR_APP = "test_with_her_authenticator_app_she_confirms_it_is_her_renews_codes_and_switches_it_off"
 SETUP = "tests/browser/test_event_setup_browser.py"
+PUBLISHING = "tests/browser/test_publish_browser.py::test_an_organiser_translates_checks_publishes_and_previews_in_arabic"
 TWO_FACTOR = "tests/accounts/test_accounts_browser.py::test_setting_up_and_using_two_factor_sign_in_has_no_wcag_21_aa_violations"
 
 FORM_PAGES = {
@@ -127,6 +128,9 @@ FORM_PAGES = {
     "backoffice:language": [
         "tests/browser/test_registration_edit_browser.py::test_the_back_office_speaks_her_language_not_her_preview_cookie"
     ],
+    # Getting an event ready (#23, H3).
+    "backoffice:translations_language": [PUBLISHING],
+    "backoffice:publish": [PUBLISHING],
 }
 
 
@@ -173,4 +177,7 @@ NO_FORM = {
     "mfa_index": "allauth's overview of the second factor (links only)",
     "mfa_view_recovery_codes": "shows the recovery codes",
     "mfa_download_recovery_codes": "download (text)",
+    # Getting an event ready (#23, H3).
+    "backoffice:translations": "table of texts and languages; each language's form is backoffice:translations_language",
+    "backoffice:preview": "the sign-up page as a preview: its form has no method and its button is disabled",
 }
