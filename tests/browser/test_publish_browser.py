@@ -30,7 +30,9 @@ def test_an_organiser_translates_checks_publishes_and_previews_in_arabic(page, l
     slot = TimeSlotFactory(event=event)
     WorkshopFactory(slot=slot, capacity=25, title_de="Bewerbung und Anerkennung von Abschlüssen")
     WorkshopFactory(slot=slot, capacity=15, title_de="Sprachkurse")
-    user = get_user_model().objects.create_user(email="orga@example.org", password="x" * 12, is_staff=True)
+    user = get_user_model().objects.create_user(
+        email="orga@example.org", password="x" * 12, is_staff=True, language="en"
+    )  # her back office in English (its own language, not the public pages' cookie)
     EventRole.objects.create(user=user, event=event, role=EventRole.Role.ORGANISER)
     log_in(page, live_server, user)
     base = f"{live_server.url}/staff/events/{event.slug}"
