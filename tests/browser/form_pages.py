@@ -19,6 +19,7 @@ MEDIATORS = "tests/browser/test_forms_mediators.py"
 ACCOUNTS = "tests/accounts/test_account_forms_browser.py"
 AUTHENTICATOR_APP = "test_with_her_authenticator_app_she_confirms_it_is_her_renews_codes_and_switches_it_off"
 TWO_FACTOR = "tests/accounts/test_accounts_browser.py::test_setting_up_and_using_two_factor_sign_in_has_no_wcag_21_aa_violations"
+PROGRAMME = "tests/browser/test_programme_editor_browser.py::test_an_organiser_builds_and_changes_the_programme_on_one_page"
 
 FORM_PAGES = {
     # Participants: the sign-up and every form behind her personal link.
@@ -111,6 +112,19 @@ FORM_PAGES = {
     "backoffice:mail_resend": [
         "tests/browser/test_mail_queue_page.py::test_an_administrator_sees_failed_messages_and_sends_them_again"
     ],
+    # The programme on one page (#23, H2): every form on it, and the cancellation's confirmation page.
+    **dict.fromkeys(
+        [
+            "backoffice:programme_slot_add",
+            "backoffice:programme_slot_edit",
+            "backoffice:programme_slot_remove",
+            "backoffice:programme_workshop_add",
+            "backoffice:programme_workshop_edit",
+            "backoffice:programme_workshop_order",
+            "backoffice:programme_workshop_cancel",
+        ],
+        [PROGRAMME],
+    ),
 }
 
 
@@ -135,6 +149,7 @@ NO_FORM = {
     "mediators:feed": "calendar feed (.ics)",
     "backoffice:index": "list of events",
     "backoffice:dashboard": "figures",
+    "backoffice:programme": "the programme page; each of its forms posts to a backoffice:programme_* URL",
     "backoffice:participants": "list with a GET filter form",
     "backoffice:registration": "her page; its action forms post to the backoffice:cancel/confirm/... URLs",
     "backoffice:privacy_export": "download (JSON)",
