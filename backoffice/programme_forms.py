@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from fachtag.languages import SESSION_LANGUAGES
 from fachtag.models import Event, TimeSlot, Workshop
 from registrations.services.programme import SlotDetails, WorkshopDetails
-from registrations.validators import no_control_characters
+from registrations.validators import no_control_characters, no_control_characters_multiline
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -91,6 +91,7 @@ class WorkshopForm(forms.Form):
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[no_control_characters_multiline],
     )
     speakers = forms.CharField(
         label=_("Speakers"), required=False, max_length=300, validators=[no_control_characters]
