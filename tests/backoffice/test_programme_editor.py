@@ -7,6 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from backoffice import audit
 from backoffice.models import AuditEntry
@@ -15,6 +17,15 @@ from notifications.models import OutboxMessage
 from registrations.models import Booking
 from tests.backoffice.test_backoffice import make_registrations
 from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory, berlin
+from tests.fuzz.support import (
+    EXAMPLES,
+    FUZZ,
+    assert_consistent,
+    assert_no_server_error,
+    mutated,
+    one_example,
+    post,
+)
 from tests.registrations.helpers import reload, sign_up
 
 pytestmark = pytest.mark.django_db
@@ -363,3 +374,67 @@ def test_the_page_makes_as_many_queries_with_5000_registrations_as_with_ten(clie
     make_registrations(event, 5000)
     assert count_queries(client, address) == few
     assert few <= 9
+
+
+# A twentieth of the fuzz suite's examples: the forms are few and small, and the whole suite keeps its time budget.
+PROGRAMME_EXAMPLES = max(EXAMPLES // 20, 20)
+
+
+def test_any_input_to_the_workshop_and_slot_forms_is_answered_without_an_error_or_a_half_saved_change(
+    client, setup
+):
+    """Mostly valid forms with one field hostile, missing, repeated or added: never a 500; a form not saved
+    changed nothing and wrote no audit entry; a saved one (302) is audited and left the seat counters right."""
+    event, slot, small, _large = setup
+    sign_up(event, small), sign_up(event, small)
+    later = TimeSlotFactory(event=event, starts_at=berlin(2099, 3, 12, 14, 0))
+    targets = [
+        (
+            url("programme_workshop_edit", event, workshop_id=small.pk),
+            workshop_data(f"workshop-{small.pk}", small),
+        ),
+        (url("programme_workshop_add", event, slot_id=later.pk), workshop_data(f"add-{later.pk}")),
+        (url("programme_slot_edit", event, slot_id=slot.pk), slot_data(f"slot-{slot.pk}", starts_at="10:00")),
+        (url("programme_slot_add", event), slot_data("new-slot")),
+    ]
+    ran = {"n": 0}
+
+    @FUZZ.__class__(parent=FUZZ, max_examples=PROGRAMME_EXAMPLES)
+    @given(st.sampled_from(targets), st.data())
+    def example(target, data):
+        address, valid = target
+        flat = {key: value[0] if isinstance(value, list) and value else value for key, value in valid.items()}
+        pairs, _mutation = data.draw(mutated({k: v for k, v in flat.items() if v != []}))
+        with one_example():
+            before = (programme_rows(), actions())
+            response = post(client, address, pairs)
+            assert_no_server_error(response)
+            if response.status_code == 302:
+                assert len(actions()) == len(before[1]) + 1
+            else:  # sent back with its errors (200), or a body no form can be read from (400)
+                assert (programme_rows(), actions()) == before
+            assert_consistent()
+        ran["n"] += 1
+
+    example()
+    assert ran["n"] >= PROGRAMME_EXAMPLES
+
+
+def programme_rows() -> list:
+    slots = list(
+        TimeSlot.objects.order_by("pk").values_list("pk", "kind", "starts_at", "ends_at", "title_de")
+    )
+    workshops = list(
+        Workshop.objects.order_by("pk").values_list(
+            "pk",
+            "slot_id",
+            "position",
+            "title_de",
+            "description_de",
+            "room",
+            "capacity",
+            "languages",
+            "status",
+        )
+    )
+    return slots + workshops
