@@ -83,7 +83,7 @@ def _page(request, event: Event, *, bound: tuple[str, object] | None = None):
     context = {
         "event": event,
         "rows": rows,
-        "new_slot": form(NEW_SLOT, lambda p: SlotForm(event=event, prefix=p)),
+        "new_slot": form(NEW_SLOT, lambda p: SlotForm(event=event, prefix=p, initial={"kind": "parallel"})),
         "bound_key": key,
         "form": sent,  # the error summary and the page title speak of the form sent back
         "signup_begun": _signup_begun(event),
