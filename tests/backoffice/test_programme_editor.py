@@ -137,6 +137,7 @@ def test_a_slot_outside_the_event_or_ending_before_it_starts_is_refused_next_to_
     html = response.content.decode()
     assert f'id="id_new-slot-{field}_error"' in html and 'value="Nachmittag"' in html  # her entry kept
     assert html.count('class="kern-alert kern-alert--danger error-summary"') == 1
+    assert html.count('id="form"') == 1  # the form sent back, where the summary's form-wide errors lead
     assert not TimeSlot.objects.filter(title_de="Nachmittag").exists() and actions() == []
 
 
@@ -162,6 +163,33 @@ def test_the_kind_of_a_slot_with_bookings_cannot_change(client, setup):
     form = bound_form(client.post(url("programme_slot_edit", event, slot_id=slot.pk), data))
     assert "kind" in form.errors
     assert reload(slot).kind == TimeSlot.Kind.PARALLEL and actions() == []
+
+
+def test_a_plenary_slot_becomes_parallel_only_once_each_of_its_workshops_has_a_capacity(client, setup):
+    event, *_ = setup
+    plenary = TimeSlotFactory(event=event, kind=TimeSlot.Kind.PLENARY, starts_at=berlin(2099, 3, 12, 9, 0))
+    WorkshopFactory(slot=plenary, capacity=None, title_de="Begrüßung")
+    data = slot_data(f"slot-{plenary.pk}", kind="parallel", starts_at="09:00", ends_at="10:30")
+    form = bound_form(client.post(url("programme_slot_edit", event, slot_id=plenary.pk), data))
+    assert "kind" in form.errors and reload(plenary).kind == TimeSlot.Kind.PLENARY
+
+
+def test_a_cancelled_workshop_is_not_edited_again_and_its_cancellation_is_not_repeated(client, setup):
+    event, _slot, small, _large = setup
+    client.post(url("programme_workshop_cancel", event, workshop_id=small.pk))
+    data = workshop_data(f"workshop-{small.pk}", reload(small), room="Saal 7")
+    form = bound_form(client.post(url("programme_workshop_edit", event, workshop_id=small.pk), data))
+    assert form.non_field_errors() and reload(small).room == "Raum 101"
+    again = client.get(url("programme_workshop_cancel", event, workshop_id=small.pk))
+    assert again.status_code == 302 and actions() == ["programme_workshop_cancel"]
+    html = client.get(url("programme", event)).content.decode()
+    assert f'action="{url("programme_workshop_edit", event, workshop_id=small.pk)}"' not in html
+
+
+def test_the_dashboard_links_to_the_programme(client, setup):
+    event, *_ = setup
+    html = client.get(reverse("backoffice:dashboard", kwargs={"slug": event.slug})).content.decode()
+    assert f'href="{url("programme", event)}"' in html
 
 
 def test_an_empty_slot_is_removed_and_one_with_workshops_is_not(client, setup):
