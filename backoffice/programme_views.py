@@ -53,42 +53,43 @@ def _signup_begun(event: Event) -> bool:
 
 def _page(request, event: Event, *, bound: tuple[str, object] | None = None):
     """The whole page; `bound` is (prefix, form) of a form sent back with errors, shown in its place."""
-    slots = list(TimeSlot.objects.filter(event=event).order_by("starts_at", "pk"))
-    figures = selectors.workshop_figures(event)
     key, sent = bound or (None, None)
 
     def form(prefix, make):
         return sent if prefix == key else make(prefix)
 
-    rows = []
-    for slot in slots:
-        workshops = sorted((w for w in figures if w.slot_id == slot.pk), key=lambda w: (w.position, w.pk))
-        rows.append(
-            {
-                "slot": slot,
-                "form": form(f"slot-{slot.pk}", lambda p, s=slot: SlotForm(event=event, slot=s, prefix=p)),
-                "add": form(f"add-{slot.pk}", lambda p, s=slot: WorkshopForm(slot=s, prefix=p)),
-                "workshops": [
-                    (
-                        workshop,
-                        form(
-                            f"workshop-{workshop.pk}",
-                            lambda p, w=workshop: WorkshopEditForm(slots=slots, workshop=w, prefix=p),
-                        ),
-                    )
-                    for workshop in workshops
-                ],
-            }
-        )
     context = {
         "event": event,
-        "rows": rows,
+        "rows": _slot_rows(event, form),
         "new_slot": form(NEW_SLOT, lambda p: SlotForm(event=event, prefix=p, initial={"kind": "parallel"})),
         "bound_key": key,
         "form": sent,  # the error summary and the page title speak of the form sent back
         "signup_begun": _signup_begun(event),
     }
     return render(request, "backoffice/programme/page.html", context)
+
+
+def _slot_rows(event: Event, form) -> list[dict]:
+    """Each time slot in time order with its workshops (and their figures) in their order, and the forms
+    beside them; `form(prefix, make)` gives the form sent back for its prefix, or makes a fresh one."""
+    slots = list(TimeSlot.objects.filter(event=event).order_by("starts_at", "pk"))
+    figures = selectors.workshop_figures(event)  # one query, whatever the number of registrations
+    rows = []
+    for slot in slots:
+        workshops = sorted((w for w in figures if w.slot_id == slot.pk), key=lambda w: (w.position, w.pk))
+        edit = [
+            (w, form(f"workshop-{w.pk}", lambda p, w=w: WorkshopEditForm(slots=slots, workshop=w, prefix=p)))
+            for w in workshops
+        ]
+        rows.append(
+            {
+                "slot": slot,
+                "form": form(f"slot-{slot.pk}", lambda p, s=slot: SlotForm(event=event, slot=s, prefix=p)),
+                "add": form(f"add-{slot.pk}", lambda p, s=slot: WorkshopForm(slot=s, prefix=p)),
+                "workshops": edit,
+            }
+        )
+    return rows
 
 
 def _back(event: Event, anchor: str):
