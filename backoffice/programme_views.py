@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from backoffice import access, audit, selectors
 from backoffice.programme_forms import SlotForm, WorkshopEditForm, WorkshopForm
 from fachtag.models import Event, TimeSlot, Workshop
-from registrations.errors import RegistrationError
+from registrations.errors import Busy, RegistrationError
 from registrations.models import Booking
 from registrations.services import programme as service
 
@@ -106,6 +106,11 @@ def _save(request, event: Event, key: str, form, change, success: str):
                 audit.record(request, action, event=event, **detail)
         except service.ProgrammeRefused as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        except Busy as exc:  # the event is locked too long by others: sent back to send again (CAP-08)
+            form.add_error(None, exc.message)
+            response = _page(request, event, bound=(key, form))
+            response.status_code, response["Retry-After"] = 503, "5"
+            return response
         except RegistrationError as exc:
             form.add_error(None, exc.message)
         else:

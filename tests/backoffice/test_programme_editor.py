@@ -1,10 +1,11 @@
 """The programme on one page (#23): each action through its form, the refusals next to the field with her
 entries kept, the audit entries, one transaction per change, and the page's queries at 5,000 registrations."""
 
+import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import given
@@ -382,6 +383,40 @@ def test_rows_of_another_event_and_a_training_series_are_404(client, setup, two_
     client.force_login(roles["admin"])  # who may open every event
     assert client.get(url("programme", training)).status_code == 404
     assert client.get(url("programme", event)).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_that_cannot_get_the_event_lock_in_time_comes_back_to_send_again_and_saves_nothing(
+    client, setup
+):
+    """Another transaction holds the event row; the change waits out a short lock timeout: 503 with
+    Retry-After, her entries kept, nothing saved or audited."""
+    event, _slot, _small, large = setup
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_lock():
+        with transaction.atomic():
+            Event.objects.select_for_update().get(pk=event.pk)
+            locked.set()
+            release.wait(10)
+        connections.close_all()
+
+    holder = threading.Thread(target=hold_lock)
+    holder.start()
+    locked.wait(5)
+    with connection.cursor() as cursor:  # this thread's connection, the request's: a short wait for the test
+        cursor.execute("SET lock_timeout = '200ms'")
+    try:
+        data = workshop_data(f"workshop-{large.pk}", large, room="Saal 8")
+        response = client.post(url("programme_workshop_edit", event, workshop_id=large.pk), data)
+    finally:
+        release.set()
+        holder.join()
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+    assert (response.status_code, response["Retry-After"]) == (503, "5")
+    assert response.context["form"].non_field_errors() and 'value="Saal 8"' in response.content.decode()
+    assert reload(large).room == "Raum 101" and actions() == []
 
 
 def count_queries(client, address) -> int:
