@@ -1,6 +1,6 @@
 from django.urls import path
 
-from backoffice import privacy, publish_views, registration_views, setup_views, views
+from backoffice import privacy, programme_views, publish_views, registration_views, setup_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -52,4 +52,37 @@ urlpatterns = [
     ),
     path("events/<slug:slug>/publish/", publish_views.publish, name="publish"),
     path("events/<slug:slug>/preview/<str:language>/", publish_views.preview, name="preview"),
+    # The programme on one page (#23, H2): the page, and the addresses its forms post to.
+    path("events/<slug:slug>/programme/", programme_views.programme, name="programme"),
+    path("events/<slug:slug>/programme/slots/", programme_views.slot_add, name="programme_slot_add"),
+    path(
+        "events/<slug:slug>/programme/slots/<int:slot_id>/",
+        programme_views.slot_edit,
+        name="programme_slot_edit",
+    ),
+    path(
+        "events/<slug:slug>/programme/slots/<int:slot_id>/remove/",
+        programme_views.slot_remove,
+        name="programme_slot_remove",
+    ),
+    path(
+        "events/<slug:slug>/programme/slots/<int:slot_id>/workshops/",
+        programme_views.workshop_add,
+        name="programme_workshop_add",
+    ),
+    path(
+        "events/<slug:slug>/programme/workshops/<int:workshop_id>/",
+        programme_views.workshop_edit,
+        name="programme_workshop_edit",
+    ),
+    path(
+        "events/<slug:slug>/programme/workshops/<int:workshop_id>/order/",
+        programme_views.workshop_order,
+        name="programme_workshop_order",
+    ),
+    path(
+        "events/<slug:slug>/programme/workshops/<int:workshop_id>/cancel/",
+        programme_views.workshop_cancel,
+        name="programme_workshop_cancel",
+    ),
 ]

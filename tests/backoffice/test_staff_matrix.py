@@ -67,6 +67,15 @@ MATRIX = {
     "backoffice:translations_language": ORGANISER,
     "backoffice:publish": ORGANISER,
     "backoffice:preview": ORGANISER,
+    # The programme on one page (#23, H2).
+    "backoffice:programme": ORGANISER,
+    "backoffice:programme_slot_add": ORGANISER,
+    "backoffice:programme_slot_edit": ORGANISER,
+    "backoffice:programme_slot_remove": ORGANISER,
+    "backoffice:programme_workshop_add": ORGANISER,
+    "backoffice:programme_workshop_edit": ORGANISER,
+    "backoffice:programme_workshop_order": ORGANISER,
+    "backoffice:programme_workshop_cancel": ORGANISER,
 }
 ALLOWED = {
     ORGANISER: {"organiser_a", "admin"},
@@ -114,6 +123,9 @@ def world(two_events):
         "profile_id": profile.pk,
         "session_id": session.pk,
         "language": "ar",  # translations_language, preview
+        # The programme page's rows (#23, H2): event A's slot and its first workshop.
+        "slot_id": a.slots.get().pk,
+        "workshop_id": a.slots.get().workshops.first().pk,
     }
     return roles, values, training, registration, profile
 

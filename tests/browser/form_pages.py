@@ -21,6 +21,7 @@ AUTHENTICATOR_APP = "test_with_her_authenticator_app_she_confirms_it_is_her_rene
 SETUP = "tests/browser/test_event_setup_browser.py"
 PUBLISHING = "tests/browser/test_publish_browser.py::test_an_organiser_translates_checks_publishes_and_previews_in_arabic"
 TWO_FACTOR = "tests/accounts/test_accounts_browser.py::test_setting_up_and_using_two_factor_sign_in_has_no_wcag_21_aa_violations"
+PROGRAMME = "tests/browser/test_programme_editor_browser.py::test_an_organiser_builds_and_changes_the_programme_on_one_page"
 
 FORM_PAGES = {
     # Participants: the sign-up and every form behind her personal link.
@@ -131,6 +132,19 @@ FORM_PAGES = {
     # Getting an event ready (#23, H3).
     "backoffice:translations_language": [PUBLISHING],
     "backoffice:publish": [PUBLISHING],
+    # The programme on one page (#23, H2): every form on it, and the cancellation's confirmation page.
+    **dict.fromkeys(
+        [
+            "backoffice:programme_slot_add",
+            "backoffice:programme_slot_edit",
+            "backoffice:programme_slot_remove",
+            "backoffice:programme_workshop_add",
+            "backoffice:programme_workshop_edit",
+            "backoffice:programme_workshop_order",
+            "backoffice:programme_workshop_cancel",
+        ],
+        [PROGRAMME],
+    ),
 }
 
 
@@ -155,6 +169,7 @@ NO_FORM = {
     "mediators:feed": "calendar feed (.ics)",
     "backoffice:index": "list of events",
     "backoffice:dashboard": "figures",
+    "backoffice:programme": "the programme page; each of its forms posts to a backoffice:programme_* URL",
     "backoffice:participants": "list with a GET filter form",
     "backoffice:registration": "her page; its action forms post to the backoffice:cancel/confirm/... URLs",
     "backoffice:privacy_export": "download (JSON)",
