@@ -116,3 +116,24 @@ def test_a_too_short_password_is_said_at_the_first_field_where_it_was_chosen(cli
     path = f"/de/mediators/invitation/{services.invitation_token(profile.user)}/"
     content = client.post(path, {"new_password1": "kurz", "new_password2": "kurz"}).content.decode()
     assert 'id="id_new_password1_error"' in content and 'id="id_new_password2_error"' not in content
+
+
+@pytest.mark.parametrize(("language", "greeting"), [("de", "Guten Tag,"), ("ar", "مرحبًا،")])
+def test_every_mediator_mail_greets_her_without_a_name_when_none_is_known(language, greeting):
+    from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory, berlin
+
+    event = EventFactory(
+        kind="training", starts_at=berlin(2099, 2, 1, 16, 0), ends_at=berlin(2099, 3, 1, 19, 0)
+    )
+    slot = TimeSlotFactory(
+        event=event, kind="plenary", starts_at=berlin(2099, 2, 5, 16, 0), ends_at=berlin(2099, 2, 5, 19, 0)
+    )
+    WorkshopFactory(slot=slot, title_de="Thema")
+    user = get_user_model().objects.create_user(email="leyla.demir@example.org", password="x" * 12)
+    MediatorProfile.objects.create(user=user, language=language)
+    services.enrol(event_id=event.pk)
+    for kind in ("training_schedule", "training_session_invite"):
+        stored = OutboxMessage.objects.get(kind=kind)
+        message = render(stored.kind, language=stored.language, to=stored.to, context=stored.context)
+        assert message.text.startswith(f"{greeting}\n"), kind
+        assert f"<p>{greeting}</p>" in message.html and "leyla.demir" not in message.html, kind
