@@ -56,7 +56,8 @@ def render_pdf(template: str, context: dict) -> bytes:
 
 
 def certificate_pages(template: str, languages: list[str], context: dict) -> list[str]:
-    """The same certificate page in each language, signed by the office and dated today."""
+    """The same certificate page in each language, signed by the office and dated today (or on the day
+    the context's "issued" names)."""
     pages = []
     for language in languages:
         with translation.override(language):
@@ -67,7 +68,7 @@ def certificate_pages(template: str, languages: list[str], context: dict) -> lis
                         **context,
                         "office": settings.OFFICE_NAME,
                         "address": settings.OFFICE_ADDRESS,
-                        "issued": timezone.localdate(),
+                        "issued": context.get("issued") or timezone.localdate(),
                         "language": language,
                         "bidi": translation.get_language_bidi(),
                     },

@@ -1,5 +1,8 @@
+import re
+
 from django import forms
 from django.conf import settings
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
@@ -8,29 +11,85 @@ from fachtag.languages import SESSION_LANGUAGES
 from mediators.models import MediatorProfile, SessionRecord
 from registrations.validators import name_characters, no_control_characters, phone_number
 
+# "Leyla Demir <leyla.demir@example.org>": a name given with an address, as mail programs copy it.
+NAMED_ADDRESS = re.compile(r"""(?P<name>[^<>,;\n]*)<(?P<address>[^<>\s]*)>""")
+
 
 class InviteForm(forms.Form):
     emails = forms.CharField(
         label=_("E-mail addresses"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("One or more addresses, separated by line breaks, commas or spaces."),
+        help_text=_(
+            "One or more addresses, separated by line breaks, commas or spaces. A name may come before "
+            "its address in angle brackets: Leyla Demir <leyla.demir@example.org>."
+        ),
+    )
+    language = forms.ChoiceField(
+        label=_("Their language for e-mails"),
+        choices=[("", _("Not known: German only")), *settings.LANGUAGES],
+        required=False,
+        help_text=_("The invitation is written in German and, when you choose one, also in this language."),
     )
 
     def clean_emails(self):
-        addresses = [a for a in self.cleaned_data["emails"].replace(",", " ").replace(";", " ").split() if a]
+        """The addresses (a list) in the order given; the names given with some in self.names."""
+        text = self.cleaned_data["emails"]
+        self.names = {}
+        addresses = []
+        for match in NAMED_ADDRESS.finditer(text):
+            address = match["address"].strip()
+            name = " ".join(match["name"].replace('"', " ").split())
+            addresses.append(address)
+            if name:
+                self.names[address.lower()] = name
+        rest = NAMED_ADDRESS.sub(" ", text)
+        addresses += [a for a in rest.replace(",", " ").replace(";", " ").split() if a]
         wrong = []
         for address in addresses:
             try:
                 validate_email(address)
             except forms.ValidationError:
-                wrong.append(address)
+                wrong.append(address or "<>")
         if wrong:
             raise forms.ValidationError(
                 _("These are not e-mail addresses: %(addresses)s") % {"addresses": ", ".join(wrong)}
             )
         if not addresses:
             raise forms.ValidationError(_("Enter at least one e-mail address."))
+        bad_names = []
+        for name in self.names.values():
+            try:
+                name_characters(name)
+            except forms.ValidationError:
+                bad_names.append(name)
+            else:
+                if len(name) > 150:
+                    bad_names.append(name[:40] + "…")
+        if bad_names:
+            raise forms.ValidationError(
+                _("These names contain characters a name cannot have, or are too long: %(names)s")
+                % {"names": ", ".join(bad_names)}
+            )
         return addresses
+
+
+class InvitationPasswordForm(SetPasswordForm):
+    """Django's set-password form whose errors each name their field: the error summary links to both
+    fields, and "This field is required." twice would not say which is which."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].error_messages["required"] = _("Enter your new password.")
+        self.fields["new_password2"].error_messages["required"] = _(
+            "Enter your new password a second time, to confirm it."
+        )
+
+    def clean(self):
+        # As Django's, but a password that is too short or too common is said at the first field, where
+        # it was chosen, not at the confirmation.
+        self.validate_passwords("new_password1", "new_password2")
+        self.validate_password_for_user(self.user, "new_password1")
+        return forms.Form.clean(self)
 
 
 class EnrolForm(forms.Form):

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.translation import gettext_lazy
 
 from fachtag.models import Event, Workshop
 from mediators import calendar
@@ -17,6 +18,23 @@ from notifications import outbox
 
 INVITATION_SALT = "mediators.invitation"
 INVITATION_MAX_AGE = 14 * 24 * 3600
+
+
+class AttendanceTooEarly(Exception):
+    """Attendance for a session that has not begun: nobody can have been there yet."""
+
+    def __init__(self, session: Workshop):
+        self.session = session
+        super().__init__(
+            gettext_lazy("Attendance for this session can be recorded from %(start)s, when it begins.")
+            % {"start": when_it_begins(session)}
+        )
+
+
+def when_it_begins(session: Workshop) -> str:
+    """Its start in the active language: "5. Februar 2099, 16:00"."""
+    start = timezone.localtime(session.slot.starts_at)
+    return f"{formats.date_format(start, 'DATE_FORMAT')}, {start:%H:%M}"
 
 
 # --- Accounts ---------------------------------------------------------------------------------------
@@ -40,30 +58,55 @@ def user_from_invitation(token: str):
 
 
 @transaction.atomic
-def invite(*, emails: list[str], language: str = "de") -> list[MediatorProfile]:
+def invite(
+    *, emails: list[str], language: str | None = None, names: dict[str, str] | None = None
+) -> list[MediatorProfile]:
     """Invite mediators by e-mail (new accounts get a link to set a password; known ones are re-invited
-    only while they have not set one). Returns the profiles of everyone invited now."""
+    only while they have not set one). Returns the profiles of everyone invited now.
+
+    `language` is her message language when the organisers know it (until she has set her password and
+    chooses it in her profile; German when nobody knows it); `names`
+    maps an address to the full name given with it, kept for an account that has no name yet. The mail
+    greets her by that name, or without one, never by her address, in German and in her language."""
+    names = {address.strip().lower(): name for address, name in (names or {}).items()}
     invited = []
     for email in sorted({address.strip().lower() for address in emails if address.strip()}):
         user, created = get_user_model().objects.get_or_create(email=email)
         if created:
             user.set_unusable_password()
             user.save(update_fields=["password"])
-        profile, _ = MediatorProfile.objects.get_or_create(user=user, defaults={"language": language})
+        profile, _ = MediatorProfile.objects.get_or_create(user=user, defaults={"language": language or "de"})
         if user.has_usable_password():
             continue
+        if language and profile.language != language:
+            profile.language = language
+            profile.save(update_fields=["language"])
+        if names.get(email) and not user.get_full_name():
+            user.first_name, _, user.last_name = names[email].strip().rpartition(" ")
+            if not user.first_name:  # one word only: a first name
+                user.first_name, user.last_name = user.last_name, ""
+            user.save(update_fields=["first_name", "last_name"])
         profile.invited_at = timezone.now()
         profile.save(update_fields=["invited_at"])
         valid_until = timezone.localtime(profile.invited_at + timedelta(seconds=INVITATION_MAX_AGE))
-        with translation.override(profile.language):
-            path = reverse("mediators:invitation", kwargs={"token": invitation_token(user)})
-            # The link's last day (its token runs out to the second, so the day before is said).
-            last_day = formats.date_format(valid_until - timedelta(days=1), "DATE_FORMAT")
+        token = invitation_token(user)
+        # The link and its last day (the token runs out to the second, so the day before is said) in her
+        # language and in German: the mail says everything in both.
+        paths, last_day = {}, {}
+        for code in {"de", profile.language}:
+            with translation.override(code):
+                paths[code] = reverse("mediators:invitation", kwargs={"token": token})
+                last_day[code] = formats.date_format(valid_until - timedelta(days=1), "DATE_FORMAT")
         _message(
             profile,
             "mediator_invitation",
             key=f"invitation:{user.pk}:{profile.invited_at.timestamp()}",
-            context={"invitation_path": path, "valid_until": last_day},
+            context={
+                "invitation_path": paths[profile.language],
+                "invitation_path_de": paths["de"],
+                "valid_until": last_day[profile.language],
+                "valid_until_de": last_day["de"],
+            },
         )
         invited.append(profile)
     return invited
@@ -161,20 +204,61 @@ def _session_invite(record: SessionRecord, kind: str, *, key: str) -> None:
     )
 
 
-def reply(*, record_id: int, answer: str, reason: str = "") -> None:
-    """Her answer for one session, which organisers see."""
-    SessionRecord.objects.filter(pk=record_id).update(
+class ReplyTooLate(Exception):
+    """A reply for a session that has begun: what happened is the attendance organisers record."""
+
+    def __init__(self):
+        super().__init__(
+            gettext_lazy("This session has already begun, so your reply can no longer be changed.")
+        )
+
+
+def reply(*, record_id: int, answer: str, reason: str = "", now=None) -> None:
+    """Her answer for one session still ahead, which organisers see. ReplyTooLate once it has begun."""
+    updated = SessionRecord.objects.filter(
+        pk=record_id, session__slot__starts_at__gt=now or timezone.now()
+    ).update(
         reply=answer,
         reason=reason.strip() if answer == SessionRecord.Reply.ABSENT else "",
         replied_at=timezone.now(),
     )
+    if not updated:
+        raise ReplyTooLate
+
+
+def has_begun(session: Workshop, *, now=None) -> bool:
+    return session.slot.starts_at <= (now or timezone.now())
+
+
+def took_place(prefix: str = "", *, now=None) -> Q:
+    """The records that count for a certificate: she was there, and the session was held (it has begun and
+    was not cancelled). `prefix` reaches the records from another model ("records__")."""
+    return Q(
+        **{
+            f"{prefix}attended": True,
+            f"{prefix}session__slot__starts_at__lte": now or timezone.now(),
+        }
+    ) & ~Q(**{f"{prefix}session__status": Workshop.Status.CANCELLED})
+
+
+def counts(record: SessionRecord, *, now=None) -> bool:
+    """The same rule as took_place() for a record already loaded with its session and slot."""
+    return bool(record.attended) and not record.session.is_cancelled and has_begun(record.session, now=now)
 
 
 @transaction.atomic
-def record_attendance(*, session_id: int, present_record_ids: set[int], recorded_by) -> list[Enrolment]:
+def record_attendance(
+    *, session_id: int, present_record_ids: set[int], recorded_by, now=None
+) -> list[Enrolment]:
     """Tick who came to a session; everyone else enrolled is marked absent. Mediators who reach the
-    series' minimum get their certificate by e-mail (once). Returns the enrolments certified now."""
-    now = timezone.now()
+    series' minimum with sessions that took place get their certificate by e-mail (once). Returns the
+    enrolments certified now.
+
+    Raises AttendanceTooEarly for a session that has not begun (nothing is recorded)."""
+    now = now or timezone.now()
+    session = Workshop.objects.select_related("slot").get(pk=session_id)
+    if not has_begun(session, now=now):
+        raise AttendanceTooEarly(session)
     records = SessionRecord.objects.filter(session_id=session_id)
     records.filter(pk__in=present_record_ids).update(
         attended=True, attendance_recorded_at=now, attendance_recorded_by=recorded_by
@@ -186,30 +270,52 @@ def record_attendance(*, session_id: int, present_record_ids: set[int], recorded
     enrolments = (
         Enrolment.objects.filter(pk__in=enrolled)
         .select_related("event", "mediator__user")
-        .annotate(attended_sessions=Count("records", filter=Q(records__attended=True)))
+        .annotate(attended_sessions=Count("records", filter=took_place("records__", now=now)))
     )
-    return [enrolment for enrolment in enrolments if _certify_if_due(enrolment)]
+    return [enrolment for enrolment in enrolments if _certify_if_due(enrolment, now=now)]
 
 
-def attended_count(enrolment: Enrolment) -> int:
-    return enrolment.records.filter(attended=True).count()
+def sessions_that_count(enrolment: Enrolment, *, now=None):
+    """Her attended sessions that took place, in order: what her certificate lists."""
+    return (
+        enrolment.records.filter(took_place(now=now))
+        .select_related("session__slot")
+        .order_by("session__slot__starts_at", "pk")
+    )
+
+
+def attended_count(enrolment: Enrolment, *, now=None) -> int:
+    return sessions_that_count(enrolment, now=now).count()
 
 
 def certificate_due(event: Event, attended: int) -> bool:
-    """The series' rule: a certificate once she attended its minimum number of sessions (if it has one)."""
+    """The series' rule: a certificate once she attended its minimum number of sessions that took place
+    (if it has a minimum)."""
     needed = event.min_sessions_for_certificate
     return bool(needed) and attended >= needed
 
 
-def is_certified(enrolment: Enrolment) -> bool:
+def is_certified(enrolment: Enrolment, *, now=None) -> bool:
     attended = getattr(enrolment, "attended_sessions", None)  # annotated by record_attendance()
-    return certificate_due(enrolment.event, attended_count(enrolment) if attended is None else attended)
+    return certificate_due(
+        enrolment.event, attended_count(enrolment, now=now) if attended is None else attended
+    )
 
 
-def _certify_if_due(enrolment: Enrolment) -> bool:
-    if enrolment.certificate_sent_at or not is_certified(enrolment):
+def certificate_date(enrolment: Enrolment, *, now=None):
+    """The day she reached the series' minimum: the date of the session that made it up (not the day
+    someone recorded it). None while she has not."""
+    needed = enrolment.event.min_sessions_for_certificate
+    if not needed:
+        return None
+    reached = sessions_that_count(enrolment, now=now)[needed - 1 : needed]
+    return next((timezone.localdate(record.session.slot.starts_at) for record in reached), None)
+
+
+def _certify_if_due(enrolment: Enrolment, *, now) -> bool:
+    if enrolment.certificate_sent_at or not is_certified(enrolment, now=now):
         return False
-    enrolment.certificate_sent_at = timezone.now()
+    enrolment.certificate_sent_at = now
     enrolment.save(update_fields=["certificate_sent_at"])
     profile = enrolment.mediator
     _message(
@@ -265,7 +371,8 @@ def _message(
     user = profile.user
     with translation.override(profile.language):
         full = {
-            "name": user.get_full_name() or user.email,
+            # Empty when her name is not known: the greeting then goes without one, never her address.
+            "name": user.get_full_name(),
             "portal_path": reverse("mediators:portal"),
             **(context or {}),
         }
@@ -281,7 +388,7 @@ def _message(
                 for record in enrolment.records.select_related("session__slot")
             ]
     if calendar is not None:
-        full["calendar"] = {**calendar, "attendee": [user.email, full["name"]]}
+        full["calendar"] = {**calendar, "attendee": [user.email, full["name"] or user.email]}
     outbox.enqueue(key=f"mediator:{key}", kind=kind, to=user.email, language=profile.language, context=full)
 
 

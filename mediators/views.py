@@ -8,11 +8,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import SetPasswordForm
 from django.db.models import Max, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from config.ids import parse_ids
 from fachtag.models import Event
 from mediators import calendar, certificates, services
-from mediators.forms import EnrolForm, InviteForm, ProfileForm, ReplyForm
+from mediators.forms import EnrolForm, InvitationPasswordForm, InviteForm, ProfileForm, ReplyForm
 from mediators.models import MANAGE_PERMISSION, Enrolment, MediatorProfile, SessionRecord
 from notifications import calendar as ics
 
@@ -41,7 +41,7 @@ def invitation(request, token: str):
     user = services.user_from_invitation(token)
     if user is None:
         return render(request, "mediators/invitation_invalid.html", status=404)
-    form = SetPasswordForm(user, request.POST if request.method == "POST" else None)
+    form = InvitationPasswordForm(user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.accept_invitation(user=user, password=form.cleaned_data["new_password1"])
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -59,9 +59,10 @@ def portal(request):
         .prefetch_related(Prefetch("records", queryset=records))
         .order_by("-event__starts_at")
     )
+    now = timezone.now()
     overview = []
     for enrolment in enrolments:
-        attended = sum(1 for record in enrolment.records.all() if record.attended)
+        attended = sum(1 for record in enrolment.records.all() if services.counts(record, now=now))
         needed = enrolment.event.min_sessions_for_certificate
         overview.append(
             {
@@ -80,6 +81,7 @@ def portal(request):
             "overview": overview,
             "feed_url": subscribe_url(feed),
             "reply_choices": SessionRecord.Reply.choices,
+            "now": now,
         },
     )
 
@@ -99,10 +101,14 @@ def reply(request):
         messages.error(request, _("Please choose whether you will attend."))
         return redirect("mediators:portal")
     record = get_object_or_404(SessionRecord, pk=form.cleaned_data["record"], enrolment__mediator=profile)
-    services.reply(
-        record_id=record.pk, answer=form.cleaned_data["answer"], reason=form.cleaned_data["reason"]
-    )
-    messages.success(request, _("Thank you, your reply is saved."))
+    try:
+        services.reply(
+            record_id=record.pk, answer=form.cleaned_data["answer"], reason=form.cleaned_data["reason"]
+        )
+    except services.ReplyTooLate as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Thank you, your reply is saved."))
     return redirect("mediators:portal")
 
 
@@ -160,7 +166,7 @@ def certificate(request, enrolment_id: int):
     if not services.is_certified(enrolment):
         raise Http404
     response = HttpResponse(certificates.certificate_pdf(enrolment), content_type="application/pdf")
-    response["Content-Disposition"] = 'attachment; filename="certificate.pdf"'
+    response["Content-Disposition"] = certificates.content_disposition(enrolment)
     return response
 
 
@@ -209,7 +215,11 @@ def manages_mediators(view):
 def staff_pool(request):
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        invited = services.invite(emails=form.cleaned_data["emails"])
+        invited = services.invite(
+            emails=form.cleaned_data["emails"],
+            language=form.cleaned_data["language"] or None,
+            names=form.names,
+        )
         messages.success(request, _("%(count)d invitations sent.") % {"count": len(invited)})
         return redirect("mediators-staff:pool")
     trainings = Event.objects.filter(kind=Event.Kind.TRAINING).order_by("-starts_at")
@@ -258,15 +268,31 @@ def staff_attendance(request, slug: str, session_id: int):
         .select_related("enrolment__mediator__user")
         .order_by("enrolment__mediator__user__last_name", "enrolment__mediator__user__email")
     )
+    begun = services.has_begun(session)
+    error = None
     if request.method == "POST":
         present = parse_ids(request.POST.getlist("present"))
-        certified = services.record_attendance(
-            session_id=session.pk, present_record_ids=present, recorded_by=request.user
-        )
-        messages.success(
-            request, _("Attendance saved. Certificates sent: %(count)d.") % {"count": len(certified)}
-        )
-        return redirect("mediators-staff:series", slug=slug)
+        try:
+            certified = services.record_attendance(
+                session_id=session.pk, present_record_ids=present, recorded_by=request.user
+            )
+        except services.AttendanceTooEarly as too_early:
+            error = str(too_early)
+        else:
+            messages.success(
+                request, _("Attendance saved. Certificates sent: %(count)d.") % {"count": len(certified)}
+            )
+            return redirect("mediators-staff:series", slug=slug)
     return render(
-        request, "mediators/staff_attendance.html", {"event": event, "session": session, "records": records}
+        request,
+        "mediators/staff_attendance.html",
+        {
+            "event": event,
+            "session": session,
+            "records": records,
+            "begun": begun,
+            "begins": services.when_it_begins(session),
+            "error": error,
+            "present": parse_ids(request.POST.getlist("present")) if error else None,
+        },
     )

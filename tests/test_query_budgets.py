@@ -124,8 +124,9 @@ def _build_base(now) -> World:
         title_de="Mittlerinnen-Schulung",
         capacity=60,
         min_sessions_for_certificate=2,
-        starts_at=a.starts_at - timedelta(days=60),
-        ends_at=a.starts_at - timedelta(days=10),
+        # Over already: attendance and certificates are for sessions that took place.
+        starts_at=now - timedelta(days=60),
+        ends_at=now - timedelta(days=10),
     )
     for week in range(4):
         start = training.starts_at + timedelta(days=7 * week)

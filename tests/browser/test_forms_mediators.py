@@ -1,7 +1,10 @@
 """The mediators' forms (invitation, profile, replies, calendar address) and the organisers' pages for
 the pool and a training series, filled and sent in Chromium through the production middleware."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from fachtag.models import Event, TimeSlot, Workshop
 from mediators import services
@@ -96,6 +99,10 @@ def test_an_organiser_invites_deactivates_enrols_and_records_attendance(page, li
     assert enrolment.mediator.user.email == "a@example.org"
 
     session = Workshop.objects.filter(slot__event=series).order_by("slot__starts_at").first()
+    # Attendance is for sessions that have begun: this one was this morning.
+    begun = timezone.now() - timedelta(hours=3)
+    Event.objects.filter(pk=series.pk).update(starts_at=begun - timedelta(days=1))
+    TimeSlot.objects.filter(pk=session.slot_id).update(starts_at=begun, ends_at=begun + timedelta(hours=2))
     record = SessionRecord.objects.get(session=session, enrolment=enrolment)
     open_form(page, f"{pool}trainings/{series.slug}/sessions/{session.pk}/attendance/")
     page.check(f"#present-{record.pk}")
