@@ -37,6 +37,19 @@ ACTION_LABELS = {
     "capacity": _("Capacity changed"),
     "announcement": _("Message sent"),
     "mail_resend": _("Failed messages sent again"),
+    "event_create": _("Event created"),
+    "event_copy": _("Event copied"),
+    "event_settings": _("Settings changed"),
+    "programme_slot_add": _("Time slot added"),
+    "programme_slot_edit": _("Time slot changed"),
+    "programme_slot_remove": _("Time slot removed"),
+    "programme_workshop_add": _("Workshop added"),
+    "programme_workshop_edit": _("Workshop changed"),
+    "programme_workshop_order": _("Workshops reordered"),
+    "programme_workshop_cancel": _("Workshop cancelled"),
+    "translations": _("Translations saved"),
+    "publish": _("Event published"),
+    "unpublish": _("Event back to draft"),
 }
 
 
