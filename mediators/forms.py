@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.ids import IdField
 from fachtag.languages import SESSION_LANGUAGES
+from mediators import imports
 from mediators.models import MediatorProfile, SessionRecord
 from registrations.validators import name_characters, no_control_characters, phone_number
 
@@ -71,6 +72,30 @@ class InviteForm(forms.Form):
                 % {"names": ", ".join(bad_names)}
             )
         return addresses
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("List of mediators (CSV or XLSX file)"),
+        help_text=_(
+            "One mediator per row, the first row naming the columns: name, e-mail, languages, message "
+            "language, phone. Languages as codes or names, for example “ar, fa” or “Arabic”. CSV in UTF-8, "
+            "separated by semicolons or commas; at most 500 rows and 1 MB."
+        ),
+        error_messages={"required": _("Choose a CSV or XLSX file."), "empty": _("The file is empty.")},
+    )
+
+    def clean_file(self):
+        """The file's rows (self.table); the file itself is read from memory and kept nowhere."""
+        upload = self.cleaned_data["file"]
+        if upload.size > imports.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 1 MB. Split it into smaller files."))
+        try:
+            self.table = imports.read_table(upload.read(), upload.name or "")
+            imports.columns(self.table[0])
+        except imports.ImportFileError as error:
+            raise forms.ValidationError(str(error)) from None
+        return upload
 
 
 class InvitationPasswordForm(SetPasswordForm):

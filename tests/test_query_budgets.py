@@ -688,6 +688,8 @@ PAGES: dict[str, Page] = {
             _admin(OutboxMessage, "change", 6),
         ]
     ),
+    # Importing mediators from a file (#24, H8): the upload form.
+    "mediators-staff:import": Page(5, _url("mediators-staff:import"), user="organiser"),
 }
 
 # URL patterns that are not pages with a budget of their own, each with the reason.
@@ -729,6 +731,9 @@ NOT_PAGES = {
     "backoffice:translations*": "budget in tests/backoffice/test_checklist.py",
     "backoffice:publish": "budget in tests/backoffice/test_checklist.py",
     "backoffice:preview": "budget in tests/backoffice/test_checklist.py",
+    # Importing mediators from a file (#24, H8): the preview needs an upload in the session; its budget
+    # (500 rows) is held in tests/mediators/test_import.py.
+    "mediators-staff:import_preview": "tests/mediators/test_import.py::test_the_preview_of_500_rows_keeps_its_query_budget",
 }
 
 

@@ -76,6 +76,9 @@ MATRIX = {
     "backoffice:programme_workshop_edit": ORGANISER,
     "backoffice:programme_workshop_order": ORGANISER,
     "backoffice:programme_workshop_cancel": ORGANISER,
+    # Importing mediators from a file (#24, H8).
+    "mediators-staff:import": POOL,
+    "mediators-staff:import_preview": POOL,
 }
 ALLOWED = {
     ORGANISER: {"organiser_a", "admin"},

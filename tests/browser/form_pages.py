@@ -145,6 +145,13 @@ FORM_PAGES = {
         ],
         [PROGRAMME],
     ),
+    # Importing mediators from a file (#24, H8): the upload and the preview's invite button.
+    **dict.fromkeys(
+        ["mediators-staff:import", "mediators-staff:import_preview"],
+        [
+            "tests/browser/test_mediator_import_browser.py::test_an_organiser_imports_a_list_with_good_and_bad_rows"
+        ],
+    ),
 }
 
 
