@@ -91,8 +91,7 @@ class ImportForm(forms.Form):
         if upload.size > imports.MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than 1 MB. Split it into smaller files."))
         try:
-            self.table = imports.read_table(upload.read(), upload.name or "")
-            imports.columns(self.table[0])
+            self.table = imports.slim(imports.read_table(upload.read(), upload.name or ""))
         except imports.ImportFileError as error:
             raise forms.ValidationError(str(error)) from None
         return upload

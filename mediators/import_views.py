@@ -67,7 +67,7 @@ def staff_import_preview(request):
     if not upload:
         return redirect("mediators-staff:import")
     if request.method == "POST":
-        invited = services.import_mediators(table=upload["table"])
+        invited = services.import_mediators(table=upload["table"], by_user_id=request.user.pk)
         del request.session[SESSION_KEY]
         messages.success(
             request,

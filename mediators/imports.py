@@ -114,7 +114,22 @@ def _csv_rows(content: bytes):
         raise ImportFileError(_("Save the file as XLSX or as CSV (UTF-8) and upload it again.")) from None
 
 
+# A workbook is a zip file: its parts unpacked may be far bigger than the 1 MB uploaded. A list of 500
+# people unpacks to well under this; a "zip bomb" is refused before openpyxl reads it.
+MAX_UNPACKED = 50 * MAX_BYTES
+
+
 def _xlsx_rows(content: bytes):
+    unreadable = ImportFileError(
+        _("The file could not be read as an Excel workbook. Save it as XLSX and upload it again.")
+    )
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(part.file_size for part in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise unreadable from None
+    if unpacked > MAX_UNPACKED:
+        raise unreadable
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         rows = []
@@ -124,9 +139,7 @@ def _xlsx_rows(content: bytes):
                 break
         workbook.close()
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, IndexError, OSError):
-        raise ImportFileError(
-            _("The file could not be read as an Excel workbook. Save it as XLSX and upload it again.")
-        ) from None
+        raise unreadable from None
     return rows
 
 
@@ -145,6 +158,16 @@ def columns(header: list[str]) -> dict[str, int]:
             )
         )
     return found
+
+
+def slim(table: list[list[str]]) -> list[list[str]]:
+    """Only the columns the import reads, under their own names (what the session keeps for the preview).
+    Raises ImportFileError when there is no e-mail column."""
+    where = columns(table[0])
+    keys = [key for key in COLUMNS if key in where]
+    return [keys] + [
+        [cells[where[key]] if where[key] < len(cells) else "" for key in keys] for cells in table[1:]
+    ]
 
 
 @functools.cache

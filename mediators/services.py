@@ -1,5 +1,6 @@
 """Every state change for mediators: invitations, enrolments, replies, attendance, certificates."""
 
+import logging
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
@@ -15,6 +16,8 @@ from fachtag.models import Event, Workshop
 from mediators import calendar, imports
 from mediators.models import Enrolment, MediatorProfile, SessionRecord, new_feed_token
 from notifications import outbox
+
+logger = logging.getLogger(__name__)
 
 INVITATION_SALT = "mediators.invitation"
 INVITATION_MAX_AGE = 14 * 24 * 3600
@@ -133,7 +136,7 @@ def check_import(table: list[list[str]]) -> list[dict]:
 
 
 @transaction.atomic
-def import_mediators(*, table: list[list[str]]) -> list[MediatorProfile]:
+def import_mediators(*, table: list[list[str]], by_user_id: int) -> list[MediatorProfile]:
     """Invite every valid row of an uploaded list (checked again here: the pool may have changed since the
     preview) with her name and message language, and keep the languages she mediates in and her phone.
     Rows with errors and mediators already in the pool are left out; one whose invitation is still open is
@@ -154,6 +157,7 @@ def import_mediators(*, table: list[list[str]]) -> list[MediatorProfile]:
         profile.languages = row["languages"] or profile.languages
         profile.phone = row["phone"] or profile.phone
         profile.save(update_fields=["languages", "phone"])
+    logger.info("mediator import by user=%s: %d of %d rows invited", by_user_id, len(invited), len(table) - 1)
     return invited
 
 

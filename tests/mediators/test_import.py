@@ -3,6 +3,7 @@ preview shows every row's errors in the organiser's language, then the valid row
 nothing."""
 
 import io
+import zipfile
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -205,6 +206,34 @@ def test_a_file_that_cannot_be_imported_is_refused_beside_the_field(client, orga
     assert error in response.context["form"].errors["file"][0]
     assert "Fehler:" in response.content.decode().split("</title>")[0]
     assert "mediator_import" not in client.session
+
+
+def test_a_workbook_that_unpacks_to_far_more_than_it_weighs_is_refused_unread(monkeypatch):
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (imports.MAX_UNPACKED + 1))
+    assert len(bomb.getvalue()) < imports.MAX_BYTES
+    monkeypatch.setattr(imports, "load_workbook", lambda *a, **k: pytest.fail("opened"))
+    with pytest.raises(imports.ImportFileError):
+        imports.read_table(bomb.getvalue(), "liste.xlsx")
+
+
+def test_the_session_keeps_only_the_columns_the_import_reads(client, organiser):
+    content = "Notiz;E-Mail;Name;Geheim\nbitte anrufen;leyla@example.org;Leyla Demir;Kinderbetreuung\n"
+    upload(client, content.encode())
+    assert client.session["mediator_import"]["table"] == [
+        ["name", "email"],
+        ["Leyla Demir", "leyla@example.org"],
+    ]
+    assert preview_rows(client)[2]["outcome"] == imports.INVITE
+
+
+def test_the_import_is_logged_with_counts_and_no_addresses(client, organiser, caplog):
+    upload(client, (HEADER + "Leyla Demir;leyla@example.org;ar;ar;\nX;kaputt;ar;ar;\n").encode())
+    with caplog.at_level("INFO", logger="mediators.services"):
+        client.post(PREVIEW)
+    (record,) = [r for r in caplog.records if r.name == "mediators.services"]
+    assert record.getMessage() == f"mediator import by user={organiser.pk}: 1 of 2 rows invited"
 
 
 def test_500_rows_are_accepted():
