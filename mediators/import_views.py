@@ -1,14 +1,11 @@
 """Organisers import mediators from a CSV or XLSX file: upload, a preview row by row, then one button that
-invites the valid rows. The file never reaches the disk; its rows wait in the session for the preview."""
-
-import io
+invites the valid rows. The file is not stored: Django reads an upload of up to FILE_UPLOAD_MAX_MEMORY_SIZE
+(2.5 MB, more than the 1 MB allowed) in memory, and only the rows' five columns wait in the session for the
+preview."""
 
 from django.contrib import messages
-from django.core.files.uploadedfile import InMemoryUploadedFile
-from django.core.files.uploadhandler import FileUploadHandler
 from django.shortcuts import redirect, render
 from django.utils.translation import ngettext
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from mediators import imports, services
 from mediators.forms import ImportForm
@@ -17,43 +14,8 @@ from mediators.views import manages_mediators
 SESSION_KEY = "mediator_import"
 
 
-class MemoryOnlyUpload(FileUploadHandler):
-    """Keeps the uploaded file in memory, at most MAX_BYTES + 1 of it, and counts the rest without keeping
-    it: Django's own handlers write files over 2.5 MB to a temporary file, and a list of people must not
-    land on the disk. The size reported is the real one, so the form refuses a file that is too big."""
-
-    def new_file(self, field_name, *args, **kwargs):
-        super().new_file(field_name, *args, **kwargs)
-        self.keep = field_name == "file" and not getattr(self, "taken", False)
-        self.taken = True
-        self.buffer, self.received = io.BytesIO(), 0
-
-    def receive_data_chunk(self, raw_data, start):
-        if self.keep:
-            room = imports.MAX_BYTES + 1 - self.buffer.tell()
-            if room > 0:
-                self.buffer.write(raw_data[:room])
-            self.received += len(raw_data)
-        return None  # no other handler gets the bytes
-
-    def file_complete(self, file_size):
-        if not self.keep:
-            return None
-        self.buffer.seek(0)
-        return InMemoryUploadedFile(
-            self.buffer, self.field_name, self.file_name, self.content_type, self.received, self.charset
-        )
-
-
 @manages_mediators
-@csrf_exempt  # the handlers must be set before anything reads the body; CSRF is checked just below
 def staff_import(request):
-    request.upload_handlers = [MemoryOnlyUpload(request)]
-    return _staff_import(request)
-
-
-@csrf_protect
-def _staff_import(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         request.session[SESSION_KEY] = {"table": form.table, "name": form.cleaned_data["file"].name}
