@@ -91,4 +91,7 @@ def test_an_organiser_imports_a_list_with_good_and_bad_rows(page, live_server):
         ),
     }
     assert OutboxMessage.objects.filter(kind="mediator_invitation").count() == 2
+    open_form(page, f"{pool}import/")  # the upload page in German too
+    assert page.locator("html").get_attribute("lang") == "de"
+    assert axe_violations(page) == [] and not scrolls_at_320(page)
     assert page.foreign_requests == [] and page.csp_errors == []

@@ -298,3 +298,9 @@ def test_the_preview_of_500_rows_keeps_its_query_budget(client, organiser, djang
     rows = preview_rows(client)
     assert response.status_code == 200 and len(rows) == 500
     assert rows[9]["outcome"] == imports.SKIP and rows[10]["outcome"] == imports.REINVITE
+
+
+def test_a_name_with_markup_is_shown_as_text_in_the_preview(client, organiser):
+    upload(client, (HEADER + '<img src=x onerror="alert(1)">;leyla@example.org;ar;ar;\n').encode())
+    page = client.get(PREVIEW).content.decode()
+    assert "<img src=x" not in page and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
