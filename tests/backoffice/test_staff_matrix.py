@@ -76,6 +76,11 @@ MATRIX = {
     "backoffice:programme_workshop_edit": ORGANISER,
     "backoffice:programme_workshop_order": ORGANISER,
     "backoffice:programme_workshop_cancel": ORGANISER,
+    # Mail previews (#24, H9): staff accounts and the organisers of any event (sample data only, nothing of
+    # an event or a person): every account here but the mediator.
+    "backoffice:mail_previews": STAFF,
+    "backoffice:mail_preview": STAFF,
+    "backoffice:mail_preview_html": STAFF,
 }
 ALLOWED = {
     ORGANISER: {"organiser_a", "admin"},
@@ -126,6 +131,7 @@ def world(two_events):
         # The programme page's rows (#23, H2): event A's slot and its first workshop.
         "slot_id": a.slots.get().pk,
         "workshop_id": a.slots.get().workshops.first().pk,
+        "kind": "registration_confirmed",  # the mail previews (#24, H9)
     }
     return roles, values, training, registration, profile
 
