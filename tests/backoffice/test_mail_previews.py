@@ -14,10 +14,12 @@ from django.utils import translation
 from backoffice import mail_previews
 from backoffice.mail_preview_views import HTML_PART_POLICY
 from backoffice.models import EventRole
+from fachtag.models import Event, TimeSlot
+from mediators.services import enrol, invite
 from notifications.models import OutboxMessage
 from registrations import calendar as registration_calendar
 from registrations.services.signup import SIGNUP_OUTCOME
-from tests.factories import EventFactory
+from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory
 from tests.registrations.helpers import sign_up
 
 ROOT = Path(settings.BASE_DIR)
@@ -194,3 +196,28 @@ def test_the_preview_pages_keep_their_query_budget(client, organiser, django_ass
     for url in urls:
         with django_assert_max_num_queries(4):
             assert client.get(url).status_code == 200
+
+
+def test_the_sample_holds_what_the_services_put_in_a_real_message(db):
+    """The sample context of a kind has the keys of a real outbox row of that kind, so a new key in the
+    services' messages shows up here (the preview would otherwise render without it)."""
+    event = EventFactory()
+    sign_up(event)  # registration_confirmed, with her calendar entry and QR code
+    invite(
+        emails=["leyla.demir@example.org"], language="ar", names={"leyla.demir@example.org": "Leyla Demir"}
+    )
+    training = EventFactory(kind=Event.Kind.TRAINING, slug="training")
+    WorkshopFactory(slot=TimeSlotFactory(event=training, kind=TimeSlot.Kind.PLENARY))
+    enrol(event_id=training.pk)  # training_schedule, training_session_invite
+    real = {message.kind: message for message in OutboxMessage.objects.all()}
+    assert set(real) == {
+        "registration_confirmed",
+        "mediator_invitation",
+        "training_schedule",
+        "training_session_invite",
+    }
+    for kind, message in real.items():
+        sample = mail_previews.sample_context(kind, message.language)
+        assert set(sample) == set(message.context), kind
+        if "calendar" in sample:
+            assert set(sample["calendar"]["entry"]) == set(message.context["calendar"]["entry"]), kind
