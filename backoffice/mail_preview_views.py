@@ -5,16 +5,19 @@ Who may see them: staff accounts and the organisers of any event (door staff wit
 not: the mails are the organisers' words). Every mail is the same for every event, so no event is needed.
 """
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language_info
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET
 
 from backoffice import access
 from backoffice import mail_previews as previews
+from fachtag.models import Event
 
 
 def _may_preview_or_404(user) -> None:
@@ -28,6 +31,34 @@ def _check(user, kind: str, language: str) -> None:
     _may_preview_or_404(user)
     if kind not in previews.KINDS or language not in dict(settings.LANGUAGES):
         raise Http404
+
+
+class EventTextForm(forms.Form):
+    """Optionally one of her events, whose own words for this kind of message the preview then shows."""
+
+    event = forms.ModelChoiceField(
+        label=_("Additional text of an event"),
+        help_text=_("What the organisers of the event added to this kind of message."),
+        queryset=Event.objects.none(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("None: the sample without one"),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event"].queryset = access.events_for(user, roles=(access.ORGANISER,)).order_by(
+            "-starts_at"
+        )
+
+
+def _event_texts(request, kind: str) -> tuple[EventTextForm | None, dict | None]:
+    """The form to choose an event (for the kinds organisers can add words to) and that event's words."""
+    if not previews.takes_event_text(kind):
+        return None, None
+    form = EventTextForm(request.GET or None, user=request.user)
+    event = form.cleaned_data["event"] if form.is_bound and form.is_valid() else None
+    return form, previews.event_texts(event) if event else None
 
 
 def _languages() -> list[dict]:
@@ -59,11 +90,14 @@ def mail_previews(request):
 @require_GET
 def mail_preview(request, kind: str, language: str):
     _check(request.user, kind, language)
+    form, texts = _event_texts(request, kind)
     return render(
         request,
         "backoffice/mail_previews/detail.html",
         {
-            "preview": previews.preview(kind, language),
+            "preview": previews.preview(kind, language, texts),
+            "form": form,
+            "query": request.GET.urlencode() if texts is not None else "",
             "languages": _languages(),
             "language_name": get_language_info(language)["name_local"],
         },
@@ -83,8 +117,8 @@ HTML_PART_POLICY = (
 @xframe_options_sameorigin
 def mail_preview_html(request, kind: str, language: str):
     _check(request.user, kind, language)
-    response = HttpResponse(
-        previews.preview(kind, language).message.html, content_type="text/html; charset=utf-8"
-    )
+    _form, texts = _event_texts(request, kind)
+    html = previews.preview(kind, language, texts).message.html
+    response = HttpResponse(html, content_type="text/html; charset=utf-8")
     response["Content-Security-Policy"] = HTML_PART_POLICY
     return response

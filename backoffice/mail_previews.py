@@ -24,7 +24,7 @@ from mediators.services import _when as session_when
 from notifications import calendar as ics
 from notifications.rendering import RenderedMessage, render
 from registrations import calendar as registration_calendar
-from registrations.models import Booking, Registration
+from registrations.models import Booking, MessageText, Registration
 from registrations.services.notify import message_context
 
 # Every kind of system mail, grouped as organisers think of them. A test reads the kinds from the code
@@ -174,11 +174,21 @@ def sample_registration(kind: str, language: str) -> Registration:
     )
 
 
-def _registration_context(kind: str, language: str) -> dict:
+def takes_event_text(kind: str) -> bool:
+    """Organisers can add their own words to these kinds, per event (MessageText)."""
+    return kind in MessageText.Kind.values
+
+
+def event_texts(event: Event) -> dict:
+    """The words an event's organisers added to its messages, by kind (one query)."""
+    return {text.kind: text for text in MessageText.objects.filter(event=event)}
+
+
+def _registration_context(kind: str, language: str, texts: dict) -> dict:
     """What registrations.services.notify.registration_message puts in the outbox row, without the row."""
     registration = sample_registration(kind, language)
     active = _bookings(registration, kind) if registration.status in Registration.ACTIVE else []
-    known = {"bookings": active, "child_ages": [3, 7], "texts": {}, "offered_booking_id": 2}
+    known = {"bookings": active, "child_ages": [3, 7], "texts": texts, "offered_booking_id": 2}
     with translation.override(language), timezone.override(settings.TIME_ZONE):
         context = message_context(registration, kind, known=known)
         if kind in registration_calendar.INVITE_KINDS:
@@ -261,17 +271,19 @@ def _mediator_context(kind: str, language: str) -> dict:
     return context
 
 
-def sample_context(kind: str, language: str) -> dict:
+def sample_context(kind: str, language: str, texts: dict | None = None) -> dict:
+    """`texts`: an event's own words for its messages (event_texts), else none."""
     if kind not in KINDS:
         raise KeyError(kind)
-    return (
-        _mediator_context(kind, language) if kind in MEDIATOR_KINDS else _registration_context(kind, language)
-    )
+    if kind in MEDIATOR_KINDS:
+        return _mediator_context(kind, language)
+    return _registration_context(kind, language, texts or {})
 
 
-def preview(kind: str, language: str) -> Preview:
-    """The mail `kind` in `language` as she would get it, with the sample data. KeyError for an unknown kind."""
-    context = sample_context(kind, language)
+def preview(kind: str, language: str, texts: dict | None = None) -> Preview:
+    """The mail `kind` in `language` as she would get it, with the sample data (and an event's own words for
+    its messages, `texts`, if given). KeyError for an unknown kind."""
+    context = sample_context(kind, language, texts)
     names = [spec["name"] for spec in context.pop("attachments", [])]
     message = render(kind, language=language, to=SAMPLE_EMAIL, context=context)
     return Preview(

@@ -18,6 +18,7 @@ from fachtag.models import Event, TimeSlot
 from mediators.services import enrol, invite
 from notifications.models import OutboxMessage
 from registrations import calendar as registration_calendar
+from registrations.models import MessageText
 from registrations.services.signup import SIGNUP_OUTCOME
 from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory
 from tests.registrations.helpers import sign_up
@@ -184,18 +185,62 @@ def test_someone_with_only_a_check_in_role_and_no_staff_account_sees_no_preview(
 
 
 def test_the_preview_pages_keep_their_query_budget(client, organiser, django_assert_max_num_queries):
-    """No event or person is read: the session, her account and her organiser role, whatever the data."""
+    """Sample data: the session, her account, her organiser role, her events for the choice of an event's
+    text and that event's texts; nothing grows with the registrations."""
+    event = EventRole.objects.get(user=organiser).event
     for _ in range(20):
-        sign_up(EventRole.objects.get(user=organiser).event)
+        sign_up(event)
     client.force_login(organiser)
-    urls = [
-        reverse("backoffice:mail_previews"),
-        reverse("backoffice:mail_preview", kwargs={"kind": "registration_confirmed", "language": "ar"}),
-        reverse("backoffice:mail_preview_html", kwargs={"kind": "training_schedule", "language": "de"}),
-    ]
-    for url in urls:
-        with django_assert_max_num_queries(4):
-            assert client.get(url).status_code == 200
+    confirmed = {"kind": "registration_confirmed", "language": "ar"}
+    budgets = {
+        reverse("backoffice:mail_previews"): 4,
+        reverse("backoffice:mail_preview", kwargs=confirmed): 5,
+        reverse("backoffice:mail_preview", kwargs=confirmed) + f"?event={event.slug}": 7,
+        reverse("backoffice:mail_preview_html", kwargs=confirmed) + f"?event={event.slug}": 7,
+        reverse("backoffice:mail_preview", kwargs={"kind": "training_schedule", "language": "de"}): 4,
+    }
+    for url, budget in budgets.items():
+        with django_assert_max_num_queries(budget):
+            assert client.get(url).status_code == 200, url
+
+
+def test_an_organiser_sees_the_words_her_event_adds_to_a_message(client, organiser):
+    event = EventRole.objects.get(user=organiser).event
+    MessageText.objects.create(
+        event=event,
+        kind="registration_confirmed",
+        text_de="Eingang Nord benutzen.",
+        text_ar="استخدموا المدخل الشمالي.",
+    )
+    other = EventFactory(slug="not-hers")
+    MessageText.objects.create(event=other, kind="registration_confirmed", text_de="Geheim")
+    client.force_login(organiser)
+    kwargs = {"kind": "registration_confirmed", "language": "ar"}
+    url = reverse("backoffice:mail_preview", kwargs=kwargs)
+    assert "استخدموا المدخل الشمالي." not in client.get(url).content.decode()
+    page = client.get(url, {"event": event.slug}).content.decode()
+    assert "استخدموا المدخل الشمالي." in page
+    assert f"/de/?event={event.slug}" in page  # the other languages keep the event
+    html = client.get(reverse("backoffice:mail_preview_html", kwargs=kwargs), {"event": event.slug})
+    assert "استخدموا المدخل الشمالي." in html.content.decode()
+    # Another event's words are not hers to see: an error next to the field, the sample without them.
+    refused = client.get(url, {"event": other.slug})
+    assert refused.status_code == 200
+    assert 'class="kern-error" id="id_event_error"' in refused.content.decode()
+    assert "Geheim" not in refused.content.decode()
+    assert (
+        "Geheim"
+        not in client.get(
+            reverse("backoffice:mail_preview_html", kwargs=kwargs), {"event": other.slug}
+        ).content.decode()
+    )
+    # Mediators' mails take no event's words: no choice shown.
+    assert (
+        'name="event"'
+        not in client.get(
+            reverse("backoffice:mail_preview", kwargs={"kind": "training_schedule", "language": "de"})
+        ).content.decode()
+    )
 
 
 def test_the_sample_holds_what_the_services_put_in_a_real_message(db):

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 
 from accounts.services import set_staff_language
 from backoffice.models import EventRole
+from registrations.models import MessageText
 from tests.browser_support import axe_violations, log_in, open_form
 from tests.factories import EventFactory
 
@@ -27,7 +28,9 @@ def _reflows(page) -> bool:
 
 def test_an_organiser_previews_mails_in_german_and_arabic_on_a_phone(page, live_server):
     organiser = get_user_model().objects.create_user(email="orga@example.org", password="x" * 12)
-    EventRole.objects.create(user=organiser, event=EventFactory(), role=EventRole.Role.ORGANISER)
+    event = EventFactory(title_de="Fachtag 2027")
+    EventRole.objects.create(user=organiser, event=event, role=EventRole.Role.ORGANISER)
+    MessageText.objects.create(event=event, kind="registration_confirmed", text_ar="استخدموا المدخل الشمالي.")
     log_in(page, live_server, organiser)
     page.set_viewport_size({"width": 320, "height": 740})
 
@@ -66,4 +69,15 @@ def test_an_organiser_previews_mails_in_german_and_arabic_on_a_phone(page, live_
 
     # The cancellation's calendar entry removes the session from her calendar.
     assert page.locator("dd code", has_text="CANCEL").count() == 1
+
+    # With the words her event adds to the confirmation, in the mail's language (a GET form).
+    set_staff_language(user=organiser, language="de")
+    open_form(page, f"{live_server.url}/staff/mail-previews/registration_confirmed/ar/")
+    page.get_by_label("Zusätzlicher Text einer Veranstaltung").select_option(label="Fachtag 2027")
+    page.get_by_role("button", name="Mit diesem Text anzeigen").click()
+    page.wait_for_url(f"**/registration_confirmed/ar/?event={event.slug}")
+    assert "استخدموا المدخل الشمالي." in page.locator("pre.mail-preview-text").inner_text()
+    frame = page.frame_locator("iframe.mail-preview-html")
+    assert "استخدموا المدخل الشمالي." in frame.locator("body").inner_text()
+    assert _reflows(page) and axe_violations(page) == []
     assert page.csp_errors == [] and page.foreign_requests == []
