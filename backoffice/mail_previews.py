@@ -26,6 +26,7 @@ from notifications.rendering import RenderedMessage, render
 from registrations import calendar as registration_calendar
 from registrations.models import Booking, MessageText, Registration
 from registrations.services.notify import message_context
+from registrations.services.reminders import unsubscribe_path
 
 # Every kind of system mail, grouped as organisers think of them. A test reads the kinds from the code
 # (templates/emails/<kind>.subject.txt and the kinds the services queue) and fails for one missing here.
@@ -203,17 +204,14 @@ def _registration_context(kind: str, language: str, texts: dict) -> dict:
             context["attachments"] = [{"name": "registration-qr", "kwargs": {}}]
         if kind == "reminder":
             context["days"] = 3
-            context["unsubscribe_path"] = reverse("registrations:unsubscribe", kwargs={"token": "sample"})
-        if kind == "announcement":
+            context["unsubscribe_path"] = unsubscribe_path(registration)
+        if kind == "announcement":  # backoffice.announcements.queue: the organisers' own subject and body
             context = {
                 "name": registration.name,
-                "subject": _("Change of room for the plenary"),
-                "body": _("The plenary now takes place in the Great Hall on the ground floor."),
+                "subject": str(_("Change of room for the plenary")),
+                "body": str(_("The plenary now takes place in the Great Hall on the ground floor.")),
                 "manage_path": context["manage_path"],
                 "event_title": registration.event.title,
-            }
-            context = {
-                key: str(value) if key in ("subject", "body") else value for key, value in context.items()
             }
     return context
 
