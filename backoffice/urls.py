@@ -1,6 +1,7 @@
 from django.urls import path
 
 from backoffice import privacy, programme_views, publish_views, registration_views, setup_views, views
+from backoffice.mail_preview_views import mail_preview, mail_preview_html, mail_previews
 
 app_name = "backoffice"
 urlpatterns = [
@@ -85,4 +86,8 @@ urlpatterns = [
         programme_views.workshop_cancel,
         name="programme_workshop_cancel",
     ),
+    # Previews of every system mail in every language (#24, H9).
+    path("mail-previews/", mail_previews, name="mail_previews"),
+    path("mail-previews/<str:kind>/<str:language>/", mail_preview, name="mail_preview"),
+    path("mail-previews/<str:kind>/<str:language>/html/", mail_preview_html, name="mail_preview_html"),
 ]

@@ -79,6 +79,11 @@ MATRIX = {
     # Importing mediators from a file (#24, H8).
     "mediators-staff:import": POOL,
     "mediators-staff:import_preview": POOL,
+    # Mail previews (#24, H9): staff accounts and the organisers of any event (sample data only, nothing of
+    # an event or a person): every account here but the mediator.
+    "backoffice:mail_previews": STAFF,
+    "backoffice:mail_preview": STAFF,
+    "backoffice:mail_preview_html": STAFF,
 }
 ALLOWED = {
     ORGANISER: {"organiser_a", "admin"},
@@ -129,6 +134,7 @@ def world(two_events):
         # The programme page's rows (#23, H2): event A's slot and its first workshop.
         "slot_id": a.slots.get().pk,
         "workshop_id": a.slots.get().workshops.first().pk,
+        "kind": "registration_confirmed",  # the mail previews (#24, H9)
     }
     return roles, values, training, registration, profile
 

@@ -202,4 +202,8 @@ NO_FORM = {
     # Getting an event ready (#23, H3).
     "backoffice:translations": "table of texts and languages; each language's form is backoffice:translations_language",
     "backoffice:preview": "the sign-up page as a preview: its form has no method and its button is disabled",
+    # Mail previews (#24, H9): read-only, GET only.
+    "backoffice:mail_previews": "list of the mail kinds (links only)",
+    "backoffice:mail_preview": "one mail as sample: subject, text, HTML part and calendar entry (links only)",
+    "backoffice:mail_preview_html": "the sample mail's HTML part, shown in a frame of backoffice:mail_preview",
 }
