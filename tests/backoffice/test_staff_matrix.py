@@ -76,6 +76,9 @@ MATRIX = {
     "backoffice:programme_workshop_edit": ORGANISER,
     "backoffice:programme_workshop_order": ORGANISER,
     "backoffice:programme_workshop_cancel": ORGANISER,
+    # The door (#24, H6): undo of a check-in, a walk-in's code on screen.
+    "backoffice-checkin:undo": DOOR,
+    "backoffice:walk_in_done": ORGANISER,
 }
 ALLOWED = {
     ORGANISER: {"organiser_a", "admin"},

@@ -145,6 +145,10 @@ FORM_PAGES = {
         ],
         [PROGRAMME],
     ),
+    # The door (#24, H6).
+    "backoffice-checkin:undo": [
+        "tests/browser/test_door_browser.py::test_the_door_by_typed_code_undo_anyway_and_a_walk_in"
+    ],
 }
 
 
@@ -195,4 +199,6 @@ NO_FORM = {
     # Getting an event ready (#23, H3).
     "backoffice:translations": "table of texts and languages; each language's form is backoffice:translations_language",
     "backoffice:preview": "the sign-up page as a preview: its form has no method and its button is disabled",
+    # The door (#24, H6).
+    "backoffice:walk_in_done": "a walk-in's code and QR code on screen, with a print button (no form)",
 }
