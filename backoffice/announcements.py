@@ -17,9 +17,11 @@ KEY_PREFIX = "announcement"
 
 
 def recipients(announcement: Announcement):
-    # Anonymised participants have no address any more (retention or erasure).
-    event_rows = Registration.objects.filter(event=announcement.event).exclude(
-        email__endswith="@" + ANONYMOUS_DOMAIN
+    # Anonymised participants have no address any more (retention or erasure), walk-ins may have none.
+    event_rows = (
+        Registration.objects.filter(event=announcement.event)
+        .exclude(email__endswith="@" + ANONYMOUS_DOMAIN)
+        .exclude(email="")
     )
     audience = Announcement.Audience
     if announcement.audience == audience.EVERYONE:

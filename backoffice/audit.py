@@ -50,6 +50,8 @@ ACTION_LABELS = {
     "translations": _("Translations saved"),
     "publish": _("Event published"),
     "unpublish": _("Event back to draft"),
+    "undo_check_in": _("Check-in undone"),
+    "check_in_outside_window": _("Checked in outside the check-in time"),
 }
 
 

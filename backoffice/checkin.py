@@ -1,8 +1,10 @@
-"""Check-in on the day: her QR code, the door staff's page (scan, type or search), and the certificate
-of participation for those who came.
+"""Check-in on the day: her QR code or short code, the door staff's page (scan, type or search), undoing a
+check-in made by mistake, and the certificate of participation for those who came.
 
 The QR code holds a signed token (CHECKIN_SALT), not a link: whoever scans it learns nothing, and it does
-not open her manage page. Door staff (EventRole CHECKIN) and organisers of the event use these pages;
+not open her manage page. The short code (registrations.codes) is what she reads out when the QR code
+cannot be scanned. Check-in is open in the event's window (services.check_in_open); outside it only an
+organiser of the event checks someone in, "anyway". Door staff (EventRole CHECKIN) and organisers of the event use these pages;
 everyone else gets a 404 from backoffice.access.
 """
 
@@ -25,7 +27,7 @@ from backoffice import access, audit
 from backoffice.access import CHECKIN, ORGANISER
 from fachtag import pdf
 from fachtag.models import Event
-from registrations import services
+from registrations import codes, services
 from registrations.errors import RegistrationError
 from registrations.models import Booking, Registration
 from registrations.ratelimit import too_many
@@ -67,17 +69,36 @@ def confirmed_bookings(registration: Registration) -> QuerySet[Booking]:
 # --- Check-in (the service is registrations'; here: who may) -------------------------------------------
 
 
-def check_in(*, registration_id: int, by, now, anyway: bool = False) -> tuple[Registration, bool]:
-    """services.check_in, for door staff or an organiser of her event (`by`; Registration.DoesNotExist
-    for anyone else). The caller records the audit entry (audit.record needs the request) in the same
-    transaction. Raises CheckInRefused, Busy."""
-    allowed = access.events_for(by, roles=ROLES)
+def _allowed(registration_id: int, by, roles=ROLES) -> None:
+    allowed = access.events_for(by, roles=roles)
     if not Registration.objects.filter(pk=registration_id, event__in=allowed).exists():
         raise Registration.DoesNotExist
-    registration, first_time = services.check_in(registration_id=registration_id, now=now, anyway=anyway)
+
+
+def check_in(
+    *, registration_id: int, by, now, anyway: bool = False, outside_window: bool = False
+) -> tuple[Registration, bool]:
+    """services.check_in, for door staff or an organiser of her event (`by`; Registration.DoesNotExist
+    for anyone else); outside the check-in window (outside_window) only for an organiser of her event.
+    The caller records the audit entry (audit.record needs the request) in the same transaction.
+    Raises CheckInRefused, CheckInClosed, Busy."""
+    _allowed(registration_id, by, roles=(ORGANISER,) if outside_window else ROLES)
+    registration, first_time = services.check_in(
+        registration_id=registration_id, now=now, anyway=anyway, outside_window=outside_window
+    )
     if first_time:
         logger.info("Registration %s checked in by user %s", registration.pk, by.pk)
     return registration, first_time
+
+
+def undo_check_in(*, registration_id: int, by) -> tuple[Registration, bool]:
+    """services.undo_check_in, for door staff or an organiser of her event (Registration.DoesNotExist for
+    anyone else). The caller records the audit entry in the same transaction. Raises Busy."""
+    _allowed(registration_id, by)
+    registration, undone = services.undo_check_in(registration_id=registration_id)
+    if undone:
+        logger.info("Check-in of registration %s undone by user %s", registration.pk, by.pk)
+    return registration, undone
 
 
 # --- Certificate ---------------------------------------------------------------------------------------
@@ -105,7 +126,9 @@ class CodeForm(forms.Form):
     code = forms.CharField(
         label=gettext_lazy("Code"),
         max_length=500,
-        help_text=gettext_lazy("The code in the QR code of her confirmation e-mail."),
+        help_text=gettext_lazy(
+            "The 8 characters under her QR code (for example K7PM-3XQA), or the code in the QR code."
+        ),
         error_messages={"required": gettext_lazy("Scan the QR code or type the code.")},
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
@@ -123,6 +146,20 @@ class CodeForm(forms.Form):
             raise ValidationError(
                 _("Too many codes in one minute. Please wait a moment, then scan again."), code="limited"
             )
+        # Typed by hand: her short code (case, spaces, dashes and look-alike characters forgiven).
+        if codes.normalise(self.cleaned_data["code"]) is not None:
+            registration = services.registration_for_code(
+                event_id=self.event.pk, typed=self.cleaned_data["code"]
+            )
+            if registration is None:
+                raise ValidationError(
+                    _(
+                        "No registration for this event has this code. Check the 8 characters, or search by name."
+                    ),
+                    code="unknown",
+                )
+            self.registration = registration
+            return self.cleaned_data["code"]
         # A scanner may add a line break or spaces; the token itself has none.
         code = "".join(self.cleaned_data["code"].split())
         try:
@@ -179,7 +216,11 @@ def _start_page(request, event: Event, code_form: CodeForm, search_form: SearchF
     )
 
 
-def _result_page(request, event: Event, registration: Registration, *, outcome: str = "", error: str = ""):
+def _result_page(
+    request, event: Event, registration: Registration, *, outcome: str = "", error: str = "", **flags
+):
+    window = services.check_in_window(event)
+    is_open = window[0] <= timezone.now() < window[1]
     return render(
         request,
         "backoffice/checkin/result.html",
@@ -190,29 +231,43 @@ def _result_page(request, event: Event, registration: Registration, *, outcome: 
             "children": registration.children.all(),
             "outcome": outcome,
             "error": error,
+            "window": window,
+            "window_open": is_open,
+            # Outside the window only an organiser checks in (anyway); door staff are told to ask one.
+            "may_check_in_closed": not is_open and access.can_organise(request.user, event),
+            **flags,
         },
     )
 
 
-def _check_in(request, event: Event, registration: Registration, *, anyway: bool):
+def _check_in(request, event: Event, registration: Registration, *, anyway: bool, outside_window: bool):
     """Check her in, record it, and show the result (rendered: a reload only repeats a harmless check-in)."""
     outcome, error = "", ""
     try:
         with transaction.atomic():
             registration, first_time = check_in(
-                registration_id=registration.pk, by=request.user, now=timezone.now(), anyway=anyway
+                registration_id=registration.pk,
+                by=request.user,
+                now=timezone.now(),
+                anyway=anyway,
+                outside_window=outside_window,
             )
             if first_time:
+                closed = outside_window and not services.check_in_open(event, registration.checked_in_at)
                 audit.record(
                     request,
-                    "check_in",
+                    "check_in_outside_window" if closed else "check_in",
                     event=event,
                     registration=registration,
                     status=registration.status,
                     anyway=not registration.holds_place,
                 )
+    except services.CheckInClosed:
+        outcome = "closed"
     except services.CheckInRefused:
         outcome = "refused"
+    except Registration.DoesNotExist:  # door staff sent "anyway" outside the window: not theirs to decide
+        outcome = "closed"
     except RegistrationError as exc:
         error = str(exc.message)
     else:
@@ -240,7 +295,7 @@ def code(request, slug: str):
     limited = too_many("checkin", str(request.user.pk), limit=CODE_LOOKUPS_PER_MINUTE)
     form = CodeForm(request.POST, event=event, limited=limited)
     if form.is_valid():
-        return _check_in(request, event, form.registration, anyway=False)
+        return _check_in(request, event, form.registration, anyway=False, outside_window=False)
     return _start_page(request, event, form, SearchForm(), status=429 if limited else 200)
 
 
@@ -251,8 +306,35 @@ def registration(request, slug: str, registration_id: int):
     event = _event(request, slug)
     item = access.registration_or_404(event, registration_id)
     if request.method == "POST":
-        return _check_in(request, event, item, anyway=request.POST.get("anyway") == "1")
+        return _check_in(
+            request,
+            event,
+            item,
+            anyway=request.POST.get("anyway") == "1",
+            outside_window=request.POST.get("outside_window") == "1",
+        )
     return _result_page(request, event, item)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def undo(request, slug: str, registration_id: int):
+    """Take back a check-in made by mistake (a POST from her result page; a GET goes back there)."""
+    event = _event(request, slug)
+    item = access.registration_or_404(event, registration_id)
+    if request.method != "POST":
+        return redirect("backoffice-checkin:registration", slug=event.slug, registration_id=item.pk)
+    error = ""
+    try:
+        with transaction.atomic():
+            item, undone = undo_check_in(registration_id=item.pk, by=request.user)
+            if undone:
+                audit.record(request, "undo_check_in", event=event, registration=item)
+    except RegistrationError as exc:
+        error, undone = str(exc.message), False
+    item.refresh_from_db()
+    return _result_page(request, event, item, outcome="undone" if undone else "", error=error)
 
 
 @login_required

@@ -9,5 +9,6 @@ urlpatterns = [
     path("", checkin.index, name="index"),
     path("code/", checkin.code, name="code"),
     path("registrations/<int:registration_id>/", checkin.registration, name="registration"),
+    path("registrations/<int:registration_id>/undo/", checkin.undo, name="undo"),
     path("registrations/<int:registration_id>/certificate.pdf", checkin.certificate, name="certificate"),
 ]

@@ -43,10 +43,15 @@ class ParticipantFilterForm(forms.Form):
 
 class WalkInForm(SlotFieldsMixin, ChildcareFieldsMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=150, min_length=2, validators=[name_characters])
+    # At the door a name is enough: without an address she gets her code on screen or on paper, no e-mail.
     email = forms.EmailField(
         label=_("E-mail address"),
         max_length=254,
-        help_text=_("She gets her confirmation and personal link there."),
+        required=False,
+        help_text=_(
+            "She gets her confirmation and personal link there. Without an address she gets no e-mail: "
+            "show or print her check-in code."
+        ),
     )
     phone = forms.CharField(
         label=_("Phone"), max_length=40, required=False, validators=[no_control_characters]

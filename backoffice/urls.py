@@ -32,6 +32,7 @@ urlpatterns = [
     path("events/<slug:slug>/participants/<int:registration_id>/erase/", privacy.erase, name="privacy_erase"),
     path("events/<slug:slug>/capacity/", views.capacity, name="capacity"),
     path("events/<slug:slug>/walk-in/", views.walk_in, name="walk_in"),
+    path("events/<slug:slug>/walk-in/<int:registration_id>/", views.walk_in_done, name="walk_in_done"),
     path("events/<slug:slug>/messages/", views.announcements, name="announcements"),
     # Setting events up (#23, H1): a new event, a copy of one, an event's settings.
     path("new-event/", setup_views.event_new, name="event_new"),

@@ -5,9 +5,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -25,6 +26,7 @@ from pages.constants import PRIVACY_NOTICE_VERSION
 from registrations import services
 from registrations.errors import RegistrationError
 from registrations.models import Registration
+from registrations.qr import qr_svg
 from registrations.selectors import programme
 
 
@@ -329,8 +331,24 @@ def walk_in(request, slug: str):
             )
             if not result.created:
                 messages.warning(request, _("This address is registered already: here is her registration."))
-            return redirect("backoffice:registration", slug=slug, registration_id=result.registration.pk)
+                return redirect("backoffice:registration", slug=slug, registration_id=result.registration.pk)
+            return redirect("backoffice:walk_in_done", slug=slug, registration_id=result.registration.pk)
     return render(request, "backoffice/walk_in.html", {"event": event, "form": form})
+
+
+@login_required
+def walk_in_done(request, slug: str, registration_id: int):
+    """Her registration made at the door: her check-in code and QR code on screen, to show or print for her."""
+    event = access.event_or_404(request.user, slug)
+    registration = access.registration_or_404(event, registration_id)
+    if request.method not in ("GET", "HEAD"):  # after the rights: others learn nothing, not even the method
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    return render(
+        request,
+        "backoffice/walk_in_done.html",
+        # segno's SVG of a signed token and our translated title (escaped by segno): no input of anyone's.
+        {"event": event, "registration": registration, "qr": mark_safe(qr_svg(registration).decode())},  # noqa: S308
+    )
 
 
 @login_required

@@ -369,6 +369,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# --- Check-in at the door: open from this many hours before the event's start until its end (an organiser
+# may check someone in outside it anyway).
+CHECKIN_OPENS_HOURS_BEFORE = env.int("CHECKIN_OPENS_HOURS_BEFORE", default=3)
+if not 0 <= CHECKIN_OPENS_HOURS_BEFORE <= 24 * 7:
+    raise ImproperlyConfigured("CHECKIN_OPENS_HOURS_BEFORE must be between 0 and 168 hours")
+
 # --- Sign-up form anti-bot measures. Both stay on in production; a load test on loopback relaxes them.
 # A form sent back sooner than this after it was shown is taken for a bot (signed time in the form).
 SIGNUP_MIN_FILL_SECONDS = env.int("SIGNUP_MIN_FILL_SECONDS", default=3)

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from fachtag.models import ChildcareGroup, Event, TimeSlot, Workshop
 from registrations.choices import INTERPRETING_LANGUAGES
+from registrations.codes import grouped, new_short_code
 
 
 class Registration(models.Model):
@@ -41,7 +42,8 @@ class Registration(models.Model):
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     name = models.CharField(_("name"), max_length=150)
-    email = models.EmailField(_("e-mail address"), max_length=254)
+    # Empty only for a walk-in registered at the door without an address (the sign-up form requires one).
+    email = models.EmailField(_("e-mail address"), max_length=254, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     language = models.CharField(_("language for messages"), max_length=10, choices=settings.LANGUAGES)
     organisation = models.CharField(_("organisation or role"), max_length=150, blank=True)
@@ -70,6 +72,8 @@ class Registration(models.Model):
     waitlisted_at = models.DateTimeField(null=True, blank=True)
     offer_expires_at = models.DateTimeField(null=True, blank=True)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    # What she reads out or shows at the door (registrations.codes); never in a URL or a log line.
+    short_code = models.CharField(_("check-in code"), max_length=8, default=new_short_code, editable=False)
     confirm_email_by = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -81,9 +85,11 @@ class Registration(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "email"],
-                condition=Q(status__in=["pending", "confirmed", "offered", "waitlisted"]),
+                # Walk-ins without an address are not one person.
+                condition=Q(status__in=["pending", "confirmed", "offered", "waitlisted"]) & ~Q(email=""),
                 name="one_active_registration_per_email",
             ),
+            models.UniqueConstraint(fields=["event", "short_code"], name="one_short_code_per_event"),
             models.CheckConstraint(
                 condition=~Q(status="offered") | Q(offer_expires_at__isnull=False), name="offer_has_deadline"
             ),
@@ -108,6 +114,11 @@ class Registration(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
+
+    @property
+    def short_code_grouped(self) -> str:
+        """Her check-in code as it is read out: "K7PM-3XQA"."""
+        return grouped(self.short_code)
 
 
 class Booking(models.Model):

@@ -690,6 +690,17 @@ PAGES: dict[str, Page] = {
     ),
     # Importing mediators from a file (#24, H8): the upload form.
     "mediators-staff:import": Page(5, _url("mediators-staff:import"), user="organiser"),
+    # The door (#24, H6): a walk-in's code on screen; undoing a check-in (POST, the result page shown).
+    "backoffice:walk_in_done": Page(
+        8, _url("backoffice:walk_in_done", slug=A, registration_id=REG), user="organiser"
+    ),
+    "backoffice-checkin:undo": Page(
+        20,
+        _url("backoffice-checkin:undo", slug=A, registration_id=REG),
+        user="door",
+        method="post",
+        data=lambda w: {},
+    ),
 }
 
 # URL patterns that are not pages with a budget of their own, each with the reason.

@@ -1,6 +1,14 @@
 """Every state change of a registration goes through one of these functions."""
 
-from registrations.services.checkin import CheckInRefused, check_in
+from registrations.services.checkin import (
+    CheckInClosed,
+    CheckInRefused,
+    check_in,
+    check_in_open,
+    check_in_window,
+    registration_for_code,
+    undo_check_in,
+)
 from registrations.services.programme import (
     cancel_workshop,
     event_changed,
@@ -49,6 +57,11 @@ __all__ = [
     "change_workshop",
     "change_workshops",
     "check_in",
+    "check_in_open",
+    "check_in_window",
+    "CheckInClosed",
+    "registration_for_code",
+    "undo_check_in",
     "confirm_email",
     "confirm_from_waitlist",
     "confirm_workshop_wish",

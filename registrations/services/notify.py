@@ -21,10 +21,13 @@ def registration_message(
     """Queue message `kind` for her, once per state change: `cause` is the log entry written for the change
     in the same transaction, and the message's key holds its id.
 
+    Nothing is queued for her when she has no address (a walk-in).
     Messages about her bookings carry a calendar invite that updates (or cancels) her calendar entries.
     `known` spares queries for what the caller holds already (see message_context), and may hold the
     "invite" the caller made already (calendar.invite_update with save=False, for a new registration).
     """
+    if not registration.email:  # a walk-in registered at the door without an address
+        return
     known = dict(known or {})
     if "bookings" not in known:  # read once, for the message and for its calendar invite
         known["bookings"] = _active_bookings(registration)
@@ -46,6 +49,8 @@ def registration_message(
         ):
             # Her QR code for the check-in at the door, made when the mail is sent.
             context["checkin_qr"] = True
+            # The same for reading out or typing, when the QR code cannot be shown or scanned.
+            context["checkin_code"] = registration.short_code_grouped
             context["attachments"] = [
                 {"name": "registration-qr", "kwargs": {"registration_id": registration.pk}}
             ]

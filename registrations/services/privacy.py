@@ -206,7 +206,8 @@ def anonymise_registrations(*, registration_ids: list[int], now: datetime) -> in
 
 def registrations_of_person(registration: Registration, *, events) -> list[Registration]:
     """Every registration of the same person (same e-mail address, or the same account) in these events."""
-    same = Q(email__iexact=registration.email)
+    # Without an address (a walk-in) only her own registration is hers: empty addresses are nobody's.
+    same = Q(email__iexact=registration.email) if registration.email else Q(pk=registration.pk)
     if registration.user_id:
         same |= Q(user_id=registration.user_id)
     return list(

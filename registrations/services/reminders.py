@@ -51,6 +51,7 @@ def _remind(event: Event, days: int, now: datetime) -> int:
             created_at__lte=event.starts_at - timedelta(days=days),
         )
         .filter(Q(last_reminder_days__isnull=True) | Q(last_reminder_days__gt=days))
+        .exclude(email="")  # walk-ins without an address
         .select_related("event")
         .prefetch_related(Prefetch("bookings", queryset=active), "children")
     )

@@ -99,7 +99,8 @@ def register(
     Arrival order is the time she reached this function, taken before waiting for any lock.
     The same submission key twice returns the first registration; an e-mail address that already
     holds a registration gets its personal link sent again and returns that registration (created=False).
-    An organiser (actor) may register someone, e.g. a walk-in at the door, until the event ends.
+    An organiser (actor) may register someone, e.g. a walk-in at the door, until the event ends; a walk-in
+    may come without an address (applicant.email ""): she gets her place and no message.
 
     First a look for an earlier registration of hers (the same form, or her address). Then one transaction,
     the same on PostgreSQL and SQLite: lock the event, then her chosen workshops (by id), then the event's
@@ -130,10 +131,10 @@ def register(
             IntegrityError
         ):  # a registration of hers, or one with this form's key, committed since the look
             same, existing, key_taken = _earlier(event_id, email, submission_key)
-            if not (same or existing or key_taken):
-                raise
             if not (same or existing):
-                return new(None)
+                # Someone else's form's key, or (about once in 10**9 sign-ups) a check-in code that is
+                # taken in this event: a new code and no key. A second clash is a real error.
+                return new(None if key_taken else submission_key)
     if same:
         return SignupResult(same, created=False)
     return _link_again(event, existing, texts, actor, now)
@@ -194,7 +195,8 @@ def _decide(
     gets_place = event.free_seats > 0 and places.childcare_fits(groups, Counter(child_groups))
     if not gets_place:
         status = Registration.Status.WAITLISTED
-    elif event.requires_email_confirmation:
+    elif event.requires_email_confirmation and applicant.email.strip():
+        # Without an address (a walk-in at the door) there is nothing to confirm.
         status = Registration.Status.PENDING
     else:
         status = Registration.Status.CONFIRMED
@@ -254,7 +256,10 @@ def _earlier(event_id: int, email: str, submission_key):
     """(the registration this same form made before, her active registration for the event, whether the key
     belongs to another registration). The same form means the same key, event and address: a key alone,
     which the client sends, never opens anyone's registration. Read as ids first: almost always there is none."""
-    hers = Q(event_id=event_id, email=email, status__in=Registration.ACTIVE)
+    # A walk-in without an address is nobody's earlier registration: only the form's key finds hers.
+    hers = Q(event_id=event_id, email=email, status__in=Registration.ACTIVE) if email else Q(pk__in=[])
+    if not email and not submission_key:
+        return None, None, False
     found = Registration.objects.filter(hers | Q(submission_key=submission_key) if submission_key else hers)
     rows = list(found.values_list("pk", "event_id", "email", "status", "submission_key"))
     keyed = next((row for row in rows if submission_key and row[4] == submission_key), None)

@@ -38,6 +38,14 @@ BOOKING_MOVES: dict[str, frozenset[str]] = {
 }
 
 
+# Her arrival (Registration.checked_in_at): recorded at the door, and taken back when it was a mistake.
+ABSENT, ARRIVED = "absent", "arrived"
+CHECKIN_MOVES: dict[str, frozenset[str]] = {
+    ABSENT: frozenset({ARRIVED}),
+    ARRIVED: frozenset({ABSENT}),
+}
+
+
 class IllegalTransition(NotAllowed):
     """A status change the table does not allow, or the row is no longer in the status it was read in:
     nothing is written."""
@@ -72,3 +80,20 @@ def _move(row: Model, moves: dict[str, frozenset[str]], status: str, offer_expir
     if not written:
         raise IllegalTransition()
     row.status, row.offer_expires_at, row.updated_at = status, offer_expires_at, now
+
+
+def set_arrival(registration: Registration, arrived_at: datetime | None) -> None:
+    """Record her arrival at `arrived_at`, or take it back (None). The caller holds the event lock and her
+    row lock. Raises IllegalTransition for a move CHECKIN_MOVES does not list (arriving twice, undoing an
+    arrival that was not recorded) or when her row changed since it was read."""
+    old = ABSENT if registration.checked_in_at is None else ARRIVED
+    new = ABSENT if arrived_at is None else ARRIVED
+    if new not in CHECKIN_MOVES[old]:
+        raise IllegalTransition()
+    now = timezone.now()
+    written = Registration.objects.filter(
+        pk=registration.pk, checked_in_at=registration.checked_in_at
+    ).update(checked_in_at=arrived_at, updated_at=now)
+    if not written:
+        raise IllegalTransition()
+    registration.checked_in_at, registration.updated_at = arrived_at, now

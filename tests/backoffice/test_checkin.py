@@ -24,6 +24,13 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.backoffice.checkin_
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.fixture(autouse=True)
+def door_open_all_year(settings):
+    """These tests are about codes, rights and certificates, on an event in 2099: the check-in window
+    (tests/backoffice/test_door.py) is opened wide for them."""
+    settings.CHECKIN_OPENS_HOURS_BEFORE = 24 * 365 * 100
+
+
 def url(event, name="index", **kwargs):
     return reverse(f"backoffice-checkin:{name}", kwargs={"slug": event.slug, **kwargs})
 

@@ -84,6 +84,9 @@ MATRIX = {
     "backoffice:mail_previews": STAFF,
     "backoffice:mail_preview": STAFF,
     "backoffice:mail_preview_html": STAFF,
+    # The door (#24, H6): undo of a check-in, a walk-in's code on screen.
+    "backoffice-checkin:undo": DOOR,
+    "backoffice:walk_in_done": ORGANISER,
 }
 ALLOWED = {
     ORGANISER: {"organiser_a", "admin"},

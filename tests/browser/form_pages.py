@@ -152,6 +152,10 @@ FORM_PAGES = {
             "tests/browser/test_mediator_import_browser.py::test_an_organiser_imports_a_list_with_good_and_bad_rows"
         ],
     ),
+    # The door (#24, H6).
+    "backoffice-checkin:undo": [
+        "tests/browser/test_door_browser.py::test_the_door_by_typed_code_undo_anyway_and_a_walk_in"
+    ],
 }
 
 
@@ -206,4 +210,6 @@ NO_FORM = {
     "backoffice:mail_previews": "list of the mail kinds (links only)",
     "backoffice:mail_preview": "one mail as sample: subject, text, HTML part and calendar entry (links only)",
     "backoffice:mail_preview_html": "the sample mail's HTML part, shown in a frame of backoffice:mail_preview",
+    # The door (#24, H6).
+    "backoffice:walk_in_done": "a walk-in's code and QR code on screen, with a print button (no form)",
 }

@@ -12,8 +12,10 @@ from registrations.models import Booking, Registration
 from registrations.services import waitlist
 from registrations.services.transitions import (
     BOOKING_MOVES,
+    CHECKIN_MOVES,
     REGISTRATION_MOVES,
     IllegalTransition,
+    set_arrival,
     set_booking_status,
     set_registration_status,
 )
@@ -44,6 +46,29 @@ def test_the_table_of_booking_moves():
         "cancelled": set(),
     }
     assert set(BOOKING_MOVES) == set(Booking.Status.values)
+
+
+def test_the_table_of_check_in_moves():
+    assert {old: set(new) for old, new in CHECKIN_MOVES.items()} == {
+        "absent": {"arrived"},
+        "arrived": {"absent"},  # undo of a check-in made by mistake
+    }
+
+
+def test_arriving_twice_or_undoing_no_arrival_is_refused_and_writes_nothing(her_rows):
+    registration, _booking = her_rows
+    with pytest.raises(IllegalTransition):
+        set_arrival(registration, None)
+    arrived = timezone.now()
+    set_arrival(registration, arrived)
+    assert reload(registration).checked_in_at == arrived
+    with pytest.raises(IllegalTransition):
+        set_arrival(registration, arrived + timedelta(minutes=1))
+    stale = reload(registration)
+    set_arrival(registration, None)
+    with pytest.raises(IllegalTransition):  # read before the undo: cannot undo it again
+        set_arrival(stale, None)
+    assert reload(registration).checked_in_at is None
 
 
 def test_a_refused_move_is_a_not_allowed_with_a_message_she_can_read():
