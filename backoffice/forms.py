@@ -180,6 +180,11 @@ class RegistrationEditForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
+    def __init__(self, *args, has_address: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A walk-in registered at the door without an address may keep none; an address once given stays.
+        self.fields["email"].required = has_address
+
 
 class StaffLanguageForm(forms.Form):
     """The back office's language switch: each language named in its own script."""

@@ -26,7 +26,7 @@ def registration_edit(request, slug: str, registration_id: int):
     if is_anonymised(item):  # nothing left to correct, and nothing to put back
         raise Http404
     initial = {field: getattr(item, field) for field in services.EDITABLE_FIELDS}
-    form = RegistrationEditForm(request.POST or None, initial=initial)
+    form = RegistrationEditForm(request.POST or None, initial=initial, has_address=bool(item.email))
     if request.method == "POST" and form.is_valid():
         try:
             result = services.edit_registration(

@@ -40,7 +40,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
@@ -836,7 +836,8 @@ def measure(world: World, page: Page) -> Measurement:
     cache.clear()
     Site.objects.clear_cache()
     ContentType.objects.clear_cache()
-    with transaction.atomic():
+    # The data set's events are in 2099: the door is open for check-in now, so a check-in is measured whole.
+    with transaction.atomic(), override_settings(CHECKIN_OPENS_HOURS_BEFORE=24 * 365 * 100):
         with CaptureQueriesContext(connection) as captured:
             response = getattr(client, page.method)(url, data)
             if response.streaming:

@@ -164,14 +164,15 @@ def edit_registration(*, registration_id: int, changes: dict, actor, now: dateti
         changed = [field for field, value in cleaned.items() if getattr(registration, field) != value]
         if not changed:
             return EditResult(changed=[], link_sent=False)
-        if "email" in changed and registration.is_active and _address_taken(registration, cleaned["email"]):
+        new_address = "email" in changed and cleaned["email"]
+        if new_address and registration.is_active and _address_taken(registration, cleaned["email"]):
             raise EmailTaken()
         old_email = registration.email
         for field in changed:
             setattr(registration, field, cleaned[field])
         registration.save(update_fields=[*changed, "updated_at"])
         entry = log(registration, Action.EDITED, actor=actor, fields=changed)
-        link_sent = "email" in changed and _new_address(registration, old_email, entry, now=now)
+        link_sent = bool(new_address) and _new_address(registration, old_email, entry, now=now)
         return EditResult(changed=changed, link_sent=link_sent)
 
 

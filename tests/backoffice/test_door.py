@@ -188,3 +188,25 @@ def test_a_walk_in_with_an_address_still_gets_her_confirmation(client, two_event
 
 def test_the_public_sign_up_still_requires_an_address():
     assert SignupForm.base_fields["email"].required
+
+
+def test_a_walk_in_without_an_address_is_edited_without_one_and_gets_her_link_once_one_is_given(
+    client, two_events
+):
+    a, _b, roles = two_events
+    client.force_login(roles["organiser_a"])
+    _walk_in(client, a)
+    _walk_in(client, a, name="Nour Saleh")
+    rana, nour = Registration.objects.filter(event=a).order_by("pk")
+    url = reverse("backoffice:registration_edit", kwargs={"slug": a.slug, "registration_id": rana.pk})
+    form = {"name": "Rana Saleh-Haddad", "email": "", "phone": "", "language": "ar", "staff_notes": ""}
+    assert client.post(url, form).status_code == 302  # her name fixed, still no address
+    rana.refresh_from_db()
+    assert (rana.name, rana.email) == ("Rana Saleh-Haddad", "")
+    assert not OutboxMessage.objects.exists()  # nobody to write to, and Nour's empty address is no clash
+    assert client.post(url, {**form, "email": "rana@example.org"}).status_code == 302
+    assert OutboxMessage.objects.get(kind="personal_link").to == "rana@example.org"
+    # An address once given is needed again: it cannot be emptied here.
+    page = client.post(url, {**form, "email": ""})
+    assert page.status_code == 200 and "email" in page.context["form"].errors
+    assert Registration.objects.get(pk=rana.pk).email == "rana@example.org" and nour.email == ""
