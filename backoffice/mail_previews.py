@@ -25,7 +25,7 @@ from notifications import calendar as ics
 from notifications.rendering import RenderedMessage, render
 from registrations import calendar as registration_calendar
 from registrations.models import Booking, MessageText, Registration
-from registrations.services.notify import message_context
+from registrations.services.notify import whole_message
 from registrations.services.reminders import unsubscribe_path
 
 # Every kind of system mail, grouped as organisers think of them. A test reads the kinds from the code
@@ -190,18 +190,11 @@ def _registration_context(kind: str, language: str, texts: dict) -> dict:
     registration = sample_registration(kind, language)
     active = _bookings(registration, kind) if registration.status in Registration.ACTIVE else []
     known = {"bookings": active, "child_ages": [3, 7], "texts": texts, "offered_booking_id": 2}
+    if kind in registration_calendar.INVITE_KINDS:  # made here without saving her calendar state
+        with translation.override(language), timezone.override(settings.TIME_ZONE):
+            known["invite"] = registration_calendar.invite_update(registration, language, active, save=False)
+    context = whole_message(registration, kind, known=known)  # what the outbox row would hold
     with translation.override(language), timezone.override(settings.TIME_ZONE):
-        context = message_context(registration, kind, known=known)
-        if kind in registration_calendar.INVITE_KINDS:
-            invite = registration_calendar.invite_update(registration, language, active, save=False)
-            if invite:
-                context["calendar"] = invite
-        if (
-            kind in ("registration_confirmed", "personal_link")
-            and registration.status == Registration.Status.CONFIRMED
-        ):
-            context["checkin_qr"] = True
-            context["attachments"] = [{"name": "registration-qr", "kwargs": {}}]
         if kind == "reminder":
             context["days"] = 3
             context["unsubscribe_path"] = unsubscribe_path(registration)

@@ -31,7 +31,22 @@ def registration_message(
     known = dict(known or {})
     if "bookings" not in known:  # read once, for the message and for its calendar invite
         known["bookings"] = _active_bookings(registration)
-    # Her language, and the event's time zone for every date and time (a worker's zone may be another).
+    context = whole_message(registration, kind, known=known)
+    outbox.enqueue(
+        key=message_key(registration, kind, cause.pk),
+        kind=kind,
+        to=registration.email,
+        language=registration.language,
+        context=context,
+        new_key=True,  # it holds the id of the log entry just written for this change
+    )
+
+
+def whole_message(registration: Registration, kind: str, *, known: dict) -> dict:
+    """Everything message `kind` carries for her, in her language and the event's time zone: what it says
+    (message_context), the calendar invite of a message about her bookings (known["invite"] if the caller
+    made it already, else made now from known["bookings"]), and her check-in QR code and short code on a
+    confirmation. The outbox row holds it; the back office's mail previews render it from sample data."""
     with translation.override(registration.language), timezone.override(settings.TIME_ZONE):
         context = message_context(registration, kind, known=known)
         if kind in calendar.INVITE_KINDS:
@@ -54,14 +69,7 @@ def registration_message(
             context["attachments"] = [
                 {"name": "registration-qr", "kwargs": {"registration_id": registration.pk}}
             ]
-    outbox.enqueue(
-        key=message_key(registration, kind, cause.pk),
-        kind=kind,
-        to=registration.email,
-        language=registration.language,
-        context=context,
-        new_key=True,  # it holds the id of the log entry just written for this change
-    )
+    return context
 
 
 def message_context(registration: Registration, kind: str, *, known: dict | None = None) -> dict:
