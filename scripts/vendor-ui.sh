@@ -3,7 +3,8 @@
 #
 #   make vendor-ui      (or: bash scripts/vendor-ui.sh)
 #
-# Copies, unmodified, only the files listed in docs/UI.md section 1 and rewrites
+# Copies, unmodified, only the files listed in docs/UI.md section 1 and the QR
+# decoder for check-in (THIRD_PARTY.md), and rewrites
 # static/vendor/VERSIONS (package@version + npm integrity, then sha256 of each
 # file). Idempotent: running it twice for the same pins gives identical bytes.
 # Needs npm (only for this target; `make run`/`make test` never call npm) and python3.

@@ -8,8 +8,10 @@
   "use strict";
 
   var FRAME_INTERVAL_MS = 250;
-  var FRAME_MAX_SIDE = 800;
-  var PHOTO_MAX_SIDES = [1280, 2400];
+  // ZXing misses some codes at one size that it reads at another: each camera frame is read at the next of
+  // these sizes (longest side, in pixels), a photo at each in turn until one gives the code.
+  var FRAME_MAX_SIDES = [800, 560, 400];
+  var PHOTO_MAX_SIDES = [1280, 2400, 800, 560];
 
   function nativeReader() {
     if (!("BarcodeDetector" in window)) { return Promise.resolve(null); }
@@ -42,12 +44,13 @@
   function zxingReader() {
     var canvas = document.createElement("canvas");
     var context = canvas.getContext("2d", { willReadFrequently: true });
-    return function (source, maxSide) {
+
+    function decode(source, maxSide) {
       var ZXing = window.ZXing;
       var width = source.videoWidth || source.width;
       var height = source.videoHeight || source.height;
-      if (!width || !height) { return Promise.resolve(null); }
-      var scale = Math.min(1, (maxSide || FRAME_MAX_SIDE) / Math.max(width, height));
+      if (!width || !height) { return null; }
+      var scale = Math.min(1, maxSide / Math.max(width, height));
       canvas.width = Math.round(width * scale);
       canvas.height = Math.round(height * scale);
       context.drawImage(source, 0, 0, canvas.width, canvas.height);
@@ -55,10 +58,14 @@
       // An Int32Array of the pixels: ZXing reads each as one colour value and averages red, 2 × green, blue.
       var luminance = new ZXing.RGBLuminanceSource(new Int32Array(pixels.data.buffer), pixels.width, pixels.height);
       var hints = new Map([[ZXing.DecodeHintType.TRY_HARDER, true]]);
+      return new ZXing.QRCodeReader().decode(new ZXing.BinaryBitmap(new ZXing.HybridBinarizer(luminance)), hints).getText();
+    }
+
+    return function (source, maxSide) {
       try {
-        return Promise.resolve(new ZXing.QRCodeReader().decode(new ZXing.BinaryBitmap(new ZXing.HybridBinarizer(luminance)), hints).getText());
+        return Promise.resolve(decode(source, maxSide));
       } catch (error) {
-        // NotFound, Checksum and Format exceptions: no readable code in this picture.
+        // NotFound, Checksum and Format exceptions: no readable code in this picture (at this size).
         return Promise.resolve(null);
       }
     };
@@ -108,6 +115,7 @@
     var frame = null;
     var busy = false;
     var lastLook = 0;
+    var frames = 0;
 
     function reader() {
       if (!reading) {
@@ -139,7 +147,9 @@
         if (busy || video.readyState < 2 || now - lastLook < FRAME_INTERVAL_MS) { look(read); return; }
         busy = true;
         lastLook = now;
-        read(video).then(function (value) {
+        var side = FRAME_MAX_SIDES[frames % FRAME_MAX_SIDES.length];
+        frames += 1;
+        read(video, side).then(function (value) {
           busy = false;
           if (!stream) { return; }
           if (value) { found(value); } else { look(read); }
