@@ -3,7 +3,8 @@
 #
 #   make vendor-ui      (or: bash scripts/vendor-ui.sh)
 #
-# Copies, unmodified, only the files listed in docs/UI.md section 1 and rewrites
+# Copies, unmodified, only the files listed in docs/UI.md section 1 and the QR
+# decoder for check-in (THIRD_PARTY.md), and rewrites
 # static/vendor/VERSIONS (package@version + npm integrity, then sha256 of each
 # file). Idempotent: running it twice for the same pins gives identical bytes.
 # Needs npm (only for this target; `make run`/`make test` never call npm) and python3.
@@ -21,6 +22,19 @@ NOTO_ARABIC_PKG="@fontsource/noto-sans-arabic"
 NOTO_ARABIC_VERSION="5.3.0"
 NOTO_ARABIC_INTEGRITY="sha512-i3t6GR0LOReyJVEk+YfYCnxv53wuIelg7Y9NGNvOq4Diq/EP0YszaGXkQwfQNigLjfO4POrLaPGM0sNliGYk7A=="
 
+# QR decoder for check-in by camera or photo where the browser has no BarcodeDetector (iPhone, Firefox).
+# ZXing's decoder ported to TypeScript: pure JavaScript (no WebAssembly, no eval: our CSP allows neither),
+# Apache-2.0, still released (jsQR's last release and commit are from 2021). Only its self-contained UMD
+# bundle is shipped (its one dependency, ts-custom-error, is bundled in); static/js/checkin.js loads it
+# only on a browser without a native QR detector.
+ZXING_PKG="@zxing/library"
+ZXING_VERSION="0.23.0"
+ZXING_INTEGRITY="sha512-6fkkoFwP8CHxl6ugnPsj74PLJgX2iRv5zczGAyt5OBzQgxFhuhF0NCEc4t4OvSr8xAv2MRLlI0Iu9ZGDZQ2urA=="
+# The bundle contains ts-custom-error (MIT), whose licence it does not carry: we ship it beside the bundle.
+CUSTOM_ERROR_PKG="ts-custom-error"
+CUSTOM_ERROR_VERSION="3.3.1"
+CUSTOM_ERROR_INTEGRITY="sha512-5OX1tzOjxWEgsr/YEUWSuPrQ00deKLh6D7OTWcvNHm12/7QPyRh8SYpyWvA4IZv8H/+GQWQEh/kwo95Q9OVW1A=="
+
 # Fira Sans ships inside the KERN package (dist/fonts/fira-sans, Fira Sans 4.106)
 # without a licence file. This is the copyright notice embedded in those fonts
 # (name table, ID 0); the OFL-1.1 text itself is taken from the Noto package.
@@ -33,6 +47,7 @@ NOTO_WEIGHTS=(400 500 600)
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENDOR="$ROOT/static/vendor"
 KERN_DIR="kern-$KERN_VERSION"
+ZXING_DIR="zxing-library-$ZXING_VERSION"
 
 command -v npm >/dev/null || { echo "vendor-ui: npm is required" >&2; exit 1; }
 command -v python3 >/dev/null || { echo "vendor-ui: python3 is required" >&2; exit 1; }
@@ -62,15 +77,18 @@ EOF
     echo "$integrity"
 }
 
-echo "vendor-ui: fetching $KERN_PKG@$KERN_VERSION and $NOTO_ARABIC_PKG@$NOTO_ARABIC_VERSION" >&2
+echo "vendor-ui: fetching $KERN_PKG@$KERN_VERSION, $NOTO_ARABIC_PKG@$NOTO_ARABIC_VERSION and $ZXING_PKG@$ZXING_VERSION" >&2
 kern_integrity="$(fetch "$KERN_PKG" "$KERN_VERSION" "$KERN_INTEGRITY" "$WORK/kern")"
 noto_integrity="$(fetch "$NOTO_ARABIC_PKG" "$NOTO_ARABIC_VERSION" "$NOTO_ARABIC_INTEGRITY" "$WORK/noto")"
+zxing_integrity="$(fetch "$ZXING_PKG" "$ZXING_VERSION" "$ZXING_INTEGRITY" "$WORK/zxing")"
+custom_error_integrity="$(fetch "$CUSTOM_ERROR_PKG" "$CUSTOM_ERROR_VERSION" "$CUSTOM_ERROR_INTEGRITY" "$WORK/custom-error")"
 KERN_SRC="$WORK/kern/package"
 NOTO_SRC="$WORK/noto/package"
+ZXING_SRC="$WORK/zxing/package"
 
 # Build the new tree next to the old one, then swap it in.
 OUT="$WORK/vendor"
-mkdir -p "$OUT/$KERN_DIR" "$OUT/fonts/fira-sans" "$OUT/fonts/noto-sans-arabic"
+mkdir -p "$OUT/$KERN_DIR" "$OUT/fonts/fira-sans" "$OUT/fonts/noto-sans-arabic" "$OUT/$ZXING_DIR"
 
 # KERN: the minified CSS and its licence, unmodified.
 install -m 0644 "$KERN_SRC/dist/kern.min.css" "$OUT/$KERN_DIR/kern.min.css"
@@ -94,6 +112,18 @@ for w in "${NOTO_WEIGHTS[@]}"; do
 done
 install -m 0644 "$NOTO_SRC/LICENSE" "$OUT/fonts/noto-sans-arabic/LICENSE"
 
+# ZXing: the minified UMD bundle (defines window.ZXing) and its licence, unmodified.
+install -m 0644 "$ZXING_SRC/umd/index.min.js" "$OUT/$ZXING_DIR/index.min.js"
+install -m 0644 "$ZXING_SRC/LICENSE" "$OUT/$ZXING_DIR/LICENSE"
+install -m 0644 "$WORK/custom-error/package/LICENSE" "$OUT/$ZXING_DIR/ts-custom-error-LICENSE"
+# Our CSP has no 'unsafe-eval', and collectstatic must not chase a source map we do not ship.
+python3 - "$OUT/$ZXING_DIR/index.min.js" <<'EOF'
+import re, sys
+js = open(sys.argv[1], encoding="utf-8").read()
+if re.search(r"\beval\(|new Function\(|sourceMappingURL|\brequire\(", js):
+    sys.exit("vendor-ui: the ZXing bundle uses eval/Function, a source map or require()")
+EOF
+
 # kern.min.css must not reference files we do not ship (collectstatic with
 # ManifestStaticFilesStorage fails on a missing url()).
 python3 - "$OUT/$KERN_DIR/kern.min.css" <<'EOF'
@@ -111,6 +141,8 @@ EOF
     echo "# Fira Sans 4.106 woff2 files come from $KERN_PKG (dist/fonts/fira-sans); fira-sans/OFL.txt is assembled by the script."
     echo "$KERN_PKG@$KERN_VERSION integrity=$kern_integrity"
     echo "$NOTO_ARABIC_PKG@$NOTO_ARABIC_VERSION integrity=$noto_integrity"
+    echo "$ZXING_PKG@$ZXING_VERSION integrity=$zxing_integrity"
+    echo "$CUSTOM_ERROR_PKG@$CUSTOM_ERROR_VERSION integrity=$custom_error_integrity"
     (cd "$OUT" && find . -type f ! -name VERSIONS | sed 's|^\./||' | LC_ALL=C sort | while read -r p; do
         sha256sum "$p"
     done)
