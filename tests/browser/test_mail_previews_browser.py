@@ -81,3 +81,20 @@ def test_an_organiser_previews_mails_in_german_and_arabic_on_a_phone(page, live_
     assert "استخدموا المدخل الشمالي." in frame.locator("body").inner_text()
     assert _reflows(page) and axe_violations(page) == []
     assert page.csp_errors == [] and page.foreign_requests == []
+
+
+def test_every_mail_kind_previews_in_german_and_arabic_without_wcag_violations(page, live_server):
+    """Issue #24's proof: the preview page of each mail kind, in de and in ar (right to left), axe-clean."""
+    from backoffice.mail_previews import KINDS
+
+    staff = get_user_model().objects.create_user(email="staff@example.org", password="x" * 12, is_staff=True)
+    log_in(page, live_server, staff)
+    for language in ("de", "ar"):
+        set_staff_language(user=staff, language=language)  # the page around the mail in the same language
+        for kind in KINDS:
+            open_form(page, f"{live_server.url}/staff/mail-previews/{kind}/{language}/")
+            text = page.locator("pre.mail-preview-text")
+            assert text.get_attribute("dir") == ("rtl" if language == "ar" else "ltr"), kind
+            assert text.inner_text().strip(), kind
+            assert axe_violations(page) == [], (kind, language)
+    assert page.csp_errors == [] and page.foreign_requests == []

@@ -143,3 +143,38 @@ def test_her_set_password_errors_name_their_fields_and_her_portal_offers_replies
     assert page.locator(".kern-alert--success").count() == 1
     assert (reload(records[third]).reply, records[third].reason) == ("absent", "Arzttermin")
     assert page.foreign_requests == [] and page.csp_errors == []
+
+
+def test_a_certificate_comes_only_once_the_minimum_of_sessions_that_took_place_is_recorded(
+    page, live_server, series
+):
+    """The organiser records attendance through the staff form, session by session: after one of the two
+    sessions needed nothing is issued; after the second she is sent her certificate, dated on that
+    session's day, and downloads it from her portal under the series' and her name."""
+    from notifications.models import OutboxMessage
+
+    user = get_user_model().objects.create_user(
+        email="leyla.demir@example.org", password="x" * 12, first_name="Leyla", last_name="Demir"
+    )
+    profile = MediatorProfile.objects.create(user=user, language="de")
+    services.enrol(event_id=series.pk)
+    first, second, _third = sessions(series)
+    log_in(page, live_server, mediator_manager("office@example.org"))
+    base = f"{live_server.url}/staff/mediators/trainings/{series.slug}/sessions"
+
+    for number, session in enumerate((first, second), start=1):
+        open_form(page, f"{base}/{session.pk}/attendance/")
+        page.check(f"#present-{SessionRecord.objects.get(session=session, enrolment__mediator=profile).pk}")
+        submit(page, "#form button[type=submit]")
+        sent = OutboxMessage.objects.filter(kind="training_certificate", to=user.email)
+        assert sent.count() == (0 if number == 1 else 1), number
+    enrolment = profile.enrolments.get()
+    assert timezone.localtime(reload(enrolment).certificate_sent_at) is not None
+
+    log_in(page, live_server, user)
+    open_form(page, f"{live_server.url}/de/my/trainings/")
+    link = page.get_by_role("link", name="Teilnahmebescheinigung herunterladen (PDF)")
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == "Zertifikat-Sprachmittler-Fortbildung-Leyla-Demir.pdf"
+    assert axe_violations(page) == [] and not scrolls_at_320(page)
