@@ -18,6 +18,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from fachtag.models import Event, TimeSlot, Workshop
+from feedback import services as feedback
 from mediators import calendar as mediator_calendar
 from mediators.models import Enrolment, MediatorProfile, SessionRecord
 from mediators.services import _when as session_when
@@ -41,6 +42,7 @@ GROUPS = [
     (_("Reminders"), ["reminder"]),
     (_("Cancellations"), ["registration_cancelled", "workshop_cancelled"]),
     (_("Announcements"), ["announcement"]),
+    (_("Feedback"), ["feedback_invitation"]),
     (
         _("Mediators"),
         [
@@ -268,7 +270,24 @@ def sample_context(kind: str, language: str, texts: dict | None = None) -> dict:
         raise KeyError(kind)
     if kind in MEDIATOR_KINDS:
         return _mediator_context(kind, language)
+    if kind == feedback.KIND:
+        return _feedback_context(language)
     return _registration_context(kind, language, texts or {})
+
+
+def _feedback_context(language: str) -> dict:
+    """What feedback.services.invite puts in the outbox row, without the row (a sample link)."""
+    event = sample_event()
+    with translation.override(language), timezone.override(settings.TIME_ZONE):
+        return {
+            "name": SAMPLE_NAME,
+            "event_title": event.title,
+            "event_date": formats.date_format(timezone.localtime(event.starts_at), "DATE_FORMAT"),
+            "closes_on": formats.date_format(
+                timezone.localtime(event.ends_at + timedelta(days=15)), "DATE_FORMAT"
+            ),
+            "feedback_path": reverse("feedback:answer", kwargs={"token": "sample"}),
+        }
 
 
 def preview(kind: str, language: str, texts: dict | None = None) -> Preview:

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "pages",
     "mediators",
     "backoffice",
+    "feedback",
 ]
 
 MIDDLEWARE = [
@@ -212,7 +213,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "backoffice.tasks.forget_old_audit_ips",
         "schedule": crontab(hour=3, minute=45),
     },
+    # Feedback: a survey opens the morning after its Fachtag (FEEDBACK_OPENS_HOUR); mails go out within 15 min.
+    "open-feedback-surveys": {"task": "feedback.tasks.open_due_surveys", "schedule": 900.0},
 }
+FEEDBACK_OPENS_HOUR = env.int("FEEDBACK_OPENS_HOUR", default=9)
+FEEDBACK_OPEN_DAYS = env.int("FEEDBACK_OPEN_DAYS", default=14)
 
 # --- E-mail: default writes each message as an .eml file under var/mail/ so a newcomer can read it.
 EMAIL_URL = env_secret("EMAIL_URL")

@@ -24,5 +24,6 @@ urlpatterns += i18n_patterns(
     path("", include("mediators.urls")),
     path("", include("pages.urls")),
     path("", include("fachtag.urls")),
+    path("feedback/", include("feedback.urls")),
     prefix_default_language=True,
 )

@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import CharField, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Concat
+from django.dispatch import Signal
 from django.template import TemplateDoesNotExist
 from django.utils import timezone
 
@@ -33,6 +34,8 @@ logger = logging.getLogger(__name__)
 ANONYMOUS_DOMAIN = "anonymised.invalid"
 ANONYMOUS_RECIPIENT = f"anonymised@{ANONYMOUS_DOMAIN}"
 BATCH_SIZE = 200
+# Sent once an event is anonymised: apps above registrations (feedback) delete their data of it too.
+event_anonymised = Signal()
 # Written into unsent messages that must never leave any more (no personal data).
 WITHDRAWN = "withdrawn: personal data deleted"
 
@@ -110,6 +113,7 @@ def anonymise_event(*, event_id: int, now: datetime) -> int:
         anonymised_at=now, sensitive_data_deleted_at=now
     )
     logger.info("Event %s: %d registrations anonymised", event_id, count)
+    event_anonymised.send(sender=Event, event_id=event_id)
     return count
 
 

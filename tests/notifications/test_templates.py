@@ -38,6 +38,8 @@ CONTEXT = {
     "session_when": "11.03.2027, 16:00–19:00",
     "sessions": [{"when": "11.03.2027, 16:00–19:00", "title": "Rolle", "cancelled": False}],
     "bookings": [{"time": "10:30–12:00", "title": "Jobsuche", "status_label": "x"}],
+    "feedback_path": "/feedback/x/",
+    "closes_on": "27.03.2027",
 }
 
 
@@ -61,7 +63,10 @@ def test_each_kind_is_translated_into_every_language(kind):
         assert f'lang="{code}"' in message.html
         assert ('dir="rtl"' in message.html) == bidi
         # Every message carries her way back: the personal link, the portal or the invitation.
-        assert any(path in message.text for path in ("/r/x/", "/my/trainings/", "/mediators/invitation/x/"))
+        assert any(
+            path in message.text
+            for path in ("/r/x/", "/my/trainings/", "/mediators/invitation/x/", "/feedback/x/")
+        )
 
 
 def test_an_unknown_language_falls_back_to_german():

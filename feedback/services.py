@@ -1,0 +1,228 @@
+"""Feedback: surveys open the morning after a Fachtag, one invitation per participant, anonymous answers.
+
+Every state change of the feedback app happens here (the views and the task only call these functions).
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+
+from fachtag.models import Event
+from feedback.models import Answer, Survey, UsedLink
+from notifications import outbox
+from registrations.models import Booking, Registration
+
+SALT = "feedback.answer"
+KIND = "feedback_invitation"
+
+
+class FeedbackError(Exception):
+    pass
+
+
+class BadLink(FeedbackError):
+    pass
+
+
+class AlreadyAnswered(FeedbackError):
+    pass
+
+
+class SurveyClosed(FeedbackError):
+    pass
+
+
+@dataclass
+class AnswerData:
+    overall: int
+    workshops: dict = field(default_factory=dict)
+    childcare: int | None = None
+    interpreting: int | None = None
+    next_steps: list = field(default_factory=list)
+    comment: str = ""
+
+
+def default_window(event: Event) -> tuple[datetime, datetime]:
+    """The morning after the event's end at FEEDBACK_OPENS_HOUR (Europe/Berlin), open FEEDBACK_OPEN_DAYS days."""
+    berlin = ZoneInfo(settings.TIME_ZONE)
+    day_after = event.ends_at.astimezone(berlin).date() + timedelta(days=1)
+    opens = datetime.combine(day_after, time(settings.FEEDBACK_OPENS_HOUR), tzinfo=berlin)
+    return opens, opens + timedelta(days=settings.FEEDBACK_OPEN_DAYS)
+
+
+def create_due_surveys(*, now: datetime) -> int:
+    """Every Fachtag that has ended (and is not anonymised) gets its survey, with the default window."""
+    events = Event.objects.filter(
+        kind=Event.Kind.FACHTAG, ends_at__lte=now, anonymised_at=None, survey__isnull=True
+    ).only("pk", "ends_at")
+    created = 0
+    for event in events:
+        opens, closes = default_window(event)
+        _survey, new = Survey.objects.get_or_create(
+            event=event, defaults={"opens_at": opens, "closes_at": closes}
+        )
+        created += new
+    return created
+
+
+def participants(event_id: int):
+    """Who gets the invitation: those checked in; for an event without any check-in, those confirmed."""
+    registrations = Registration.objects.filter(event_id=event_id).exclude(email="")
+    checked_in = registrations.filter(checked_in_at__isnull=False)
+    if checked_in.exists():
+        return checked_in
+    return registrations.filter(status=Registration.Status.CONFIRMED)
+
+
+def make_token(registration: Registration, survey: Survey) -> str:
+    return signing.dumps([registration.uuid.hex, survey.pk], salt=SALT)
+
+
+def invite(*, survey_id: int, now: datetime) -> int:
+    """Queue one invitation per participant of an open survey, in her language. Keyed per survey and
+    registration: a second run writes nothing twice. Returns the number of messages written now."""
+    survey = Survey.objects.select_related("event").get(pk=survey_id)
+    if not survey.is_open(now):
+        return 0
+    written = 0
+    for registration in participants(survey.event_id).only("pk", "uuid", "name", "email", "language"):
+        with translation.override(registration.language), timezone.override(settings.TIME_ZONE):
+            context = {
+                "name": registration.name,
+                "event_title": survey.event.title,
+                "event_date": formats.date_format(timezone.localtime(survey.event.starts_at), "DATE_FORMAT"),
+                "closes_on": formats.date_format(timezone.localtime(survey.closes_at), "DATE_FORMAT"),
+                "feedback_path": reverse(
+                    "feedback:answer", kwargs={"token": make_token(registration, survey)}
+                ),
+            }
+        with transaction.atomic():
+            message = outbox.enqueue(
+                key=f"feedback:{survey.pk}:{registration.pk}",
+                kind=KIND,
+                to=registration.email,
+                language=registration.language,
+                context=context,
+            )
+        written += message is not None
+    Survey.objects.filter(pk=survey.pk, invitations_queued_at=None).update(invitations_queued_at=now)
+    return written
+
+
+def due_surveys(*, now: datetime) -> list[int]:
+    return list(
+        Survey.objects.filter(opens_at__lte=now, closes_at__gt=now, invitations_queued_at=None).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def read_token(token: str) -> tuple[Registration, Survey]:
+    """BadLink for a forged or altered link, or one whose registration or survey is gone."""
+    try:
+        registration_uuid, survey_id = signing.loads(token, salt=SALT)
+        survey = Survey.objects.select_related("event").get(pk=survey_id)
+        registration = Registration.objects.get(uuid=registration_uuid, event_id=survey.event_id)
+    except (
+        signing.BadSignature,
+        ValueError,
+        TypeError,
+        Survey.DoesNotExist,
+        Registration.DoesNotExist,
+    ) as exc:
+        raise BadLink from exc
+    return registration, survey
+
+
+def _digest(survey: Survey, registration: Registration) -> str:
+    return hashlib.sha256(f"{survey.pk}:{registration.uuid.hex}".encode()).hexdigest()
+
+
+def hash_key(edit_key: str) -> str:
+    return hashlib.sha256(edit_key.encode()).hexdigest()
+
+
+def link_used(survey: Survey, registration: Registration) -> bool:
+    return UsedLink.objects.filter(digest=_digest(survey, registration)).exists()
+
+
+def her_workshops(registration: Registration) -> list:
+    """The workshops she had a seat in (confirmed bookings), in programme order."""
+    bookings = (
+        Booking.objects.filter(registration=registration, status=Booking.Status.CONFIRMED)
+        .select_related("workshop", "slot")
+        .order_by("slot__starts_at")
+    )
+    return [booking.workshop for booking in bookings]
+
+
+def answer(
+    *, registration: Registration, survey: Survey, data: AnswerData, language: str, now: datetime
+) -> str:
+    """Store her answer without any link to her registration; mark her link used. Returns the edit key
+    (shown to her once, kept in a cookie), of which only a hash is stored."""
+    if not survey.is_open(now):
+        raise SurveyClosed
+    edit_key = secrets.token_urlsafe(32)
+    try:
+        with transaction.atomic():
+            UsedLink.objects.create(digest=_digest(survey, registration), survey=survey)
+            Answer.objects.create(
+                survey=survey, language=language, edit_key_hash=hash_key(edit_key), **_fields(data)
+            )
+    except IntegrityError as exc:
+        raise AlreadyAnswered from exc
+    return edit_key
+
+
+def answer_for_key(*, survey_id: int, edit_key: str) -> Answer | None:
+    if not edit_key:
+        return None
+    return (
+        Answer.objects.select_related("survey__event")
+        .filter(survey_id=survey_id, edit_key_hash=hash_key(edit_key))
+        .first()
+    )
+
+
+def change(*, survey_id: int, edit_key: str, data: AnswerData, now: datetime) -> None:
+    """She changes her answer, with her edit key, until the survey closes."""
+    with transaction.atomic():
+        answer = (
+            Answer.objects.select_for_update()
+            .select_related("survey")
+            .filter(survey_id=survey_id, edit_key_hash=hash_key(edit_key))
+            .first()
+        )
+        if answer is None:
+            raise BadLink
+        if not answer.survey.is_open(now):
+            raise SurveyClosed
+        for name, value in _fields(data).items():
+            setattr(answer, name, value)
+        answer.save()
+
+
+def _fields(data: AnswerData) -> dict:
+    return {
+        "overall": data.overall,
+        "workshops": {str(k): (int(v) if v else None) for k, v in data.workshops.items()},
+        "childcare": data.childcare,
+        "interpreting": data.interpreting,
+        "next_steps": sorted(data.next_steps),
+        "comment": data.comment.strip(),
+    }
+
+
+def delete_event_feedback(*, event_id: int) -> int:
+    """Retention: the survey, its answers and used links go with the event's other data."""
+    deleted, _by_model = Survey.objects.filter(event_id=event_id).delete()
+    return deleted

@@ -1,0 +1,110 @@
+"""Her feedback form: opened with her personal feedback link; changed later with the key in her cookie."""
+
+from django.conf import settings
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.views.decorators.cache import never_cache
+
+from fachtag.models import Workshop
+from feedback import services
+from feedback.forms import FeedbackForm
+
+
+def cookie_name(survey_id: int) -> str:
+    return f"feedback_{survey_id}"
+
+
+def _speak(request, language: str) -> None:
+    translation.activate(language)
+    request.LANGUAGE_CODE = translation.get_language()
+
+
+def _problem(request, reason: str, *, survey=None, status=200):
+    return render(request, "feedback/problem.html", {"reason": reason, "survey": survey}, status=status)
+
+
+@never_cache
+def answer(request, token: str):
+    try:
+        registration, survey = services.read_token(token)
+    except services.BadLink:
+        return _problem(request, "bad_link", status=404)
+    _speak(request, registration.language)
+    now = timezone.now()
+    if services.link_used(survey, registration):
+        has_key = services.answer_for_key(
+            survey_id=survey.pk, edit_key=request.COOKIES.get(cookie_name(survey.pk))
+        )
+        if has_key and survey.is_open(now):
+            return redirect("feedback:change", survey_id=survey.pk)
+        return _problem(request, "used", survey=survey)
+    if not survey.is_open(now):
+        return _problem(request, "closed" if now >= survey.closes_at else "not_yet", survey=survey)
+    options = {
+        "workshops": services.her_workshops(registration),
+        "childcare": registration.children.exists(),
+        "interpreting": bool(registration.interpreting_language),
+    }
+    form = FeedbackForm(request.POST or None, **options)
+    if request.method == "POST" and form.is_valid():
+        try:
+            key = services.answer(
+                registration=registration,
+                survey=survey,
+                data=form.data_object(),
+                language=registration.language,
+                now=now,
+            )
+        except services.AlreadyAnswered:
+            return _problem(request, "used", survey=survey)
+        except services.SurveyClosed:
+            return _problem(request, "closed", survey=survey)
+        response = render(request, "feedback/thanks.html", {"survey": survey})
+        _keep_key(response, survey, key)
+        return response
+    return render(request, "feedback/form.html", {"form": form, "survey": survey, "event": survey.event})
+
+
+@never_cache
+def change(request, survey_id: int):
+    key = request.COOKIES.get(cookie_name(survey_id), "")
+    answer = services.answer_for_key(survey_id=survey_id, edit_key=key)
+    if answer is None:
+        return _problem(request, "no_key", status=404)
+    survey = answer.survey
+    _speak(request, answer.language)
+    now = timezone.now()
+    if not survey.is_open(now):
+        return _problem(request, "closed", survey=survey)
+    options = {
+        "workshops": list(
+            Workshop.objects.filter(pk__in=[int(pk) for pk in answer.workshops]).order_by("slot__starts_at")
+        ),
+        "childcare": answer.childcare is not None,
+        "interpreting": answer.interpreting is not None,
+    }
+    form = FeedbackForm(request.POST or None, initial=FeedbackForm.initial_from(answer), **options)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change(survey_id=survey.pk, edit_key=key, data=form.data_object(), now=now)
+        except services.SurveyClosed:
+            return _problem(request, "closed", survey=survey)
+        return render(request, "feedback/thanks.html", {"survey": survey, "changed": True})
+    return render(
+        request,
+        "feedback/form.html",
+        {"form": form, "survey": survey, "event": survey.event, "changing": True},
+    )
+
+
+def _keep_key(response, survey, key: str) -> None:
+    """Her edit key lives only in her browser, for this survey's path, until the survey closes."""
+    response.set_cookie(
+        cookie_name(survey.pk),
+        key,
+        expires=survey.closes_at,
+        path="/feedback/",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
