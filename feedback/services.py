@@ -82,8 +82,10 @@ def participants(event_id: int):
     return registrations.filter(status=Registration.Status.CONFIRMED)
 
 
-def make_token(registration: Registration, survey: Survey) -> str:
-    return signing.dumps([registration.uuid.hex, survey.pk], salt=SALT)
+def make_token(registration: Registration) -> str:
+    """Her feedback link: her registration's random uuid, signed (no database id, another salt than her
+    personal link: it opens nothing else)."""
+    return signing.dumps(registration.uuid.hex, salt=SALT)
 
 
 def invite(*, survey_id: int, now: datetime) -> int:
@@ -100,9 +102,7 @@ def invite(*, survey_id: int, now: datetime) -> int:
                 "event_title": survey.event.title,
                 "event_date": formats.date_format(timezone.localtime(survey.event.starts_at), "DATE_FORMAT"),
                 "closes_on": formats.date_format(timezone.localtime(survey.closes_at), "DATE_FORMAT"),
-                "feedback_path": reverse(
-                    "feedback:answer", kwargs={"token": make_token(registration, survey)}
-                ),
+                "feedback_path": reverse("feedback:answer", kwargs={"token": make_token(registration)}),
             }
         with transaction.atomic():
             message = outbox.enqueue(
@@ -128,9 +128,8 @@ def due_surveys(*, now: datetime) -> list[int]:
 def read_token(token: str) -> tuple[Registration, Survey]:
     """BadLink for a forged or altered link, or one whose registration or survey is gone."""
     try:
-        registration_uuid, survey_id = signing.loads(token, salt=SALT)
-        survey = Survey.objects.select_related("event").get(pk=survey_id)
-        registration = Registration.objects.get(uuid=registration_uuid, event_id=survey.event_id)
+        registration = Registration.objects.get(uuid=signing.loads(token, salt=SALT))
+        survey = Survey.objects.select_related("event").get(event_id=registration.event_id)
     except (
         signing.BadSignature,
         ValueError,
@@ -183,12 +182,13 @@ def answer(
     return edit_key
 
 
-def answer_for_key(*, survey_id: int, edit_key: str) -> Answer | None:
+def answer_for_key(*, slug: str, edit_key: str | None) -> Answer | None:
+    """Her answer to the survey of the event `slug`, found by the key in her cookie."""
     if not edit_key:
         return None
     return (
         Answer.objects.select_related("survey__event")
-        .filter(survey_id=survey_id, edit_key_hash=hash_key(edit_key))
+        .filter(survey__event__slug=slug, edit_key_hash=hash_key(edit_key))
         .first()
     )
 

@@ -4,6 +4,6 @@ from feedback import views
 
 app_name = "feedback"
 urlpatterns = [
-    path("<int:survey_id>/change/", views.change, name="change"),
+    path("<slug:slug>/change/", views.change, name="change"),
     path("<str:token>/", views.answer, name="answer"),
 ]

@@ -10,8 +10,8 @@ from feedback import services
 from feedback.forms import FeedbackForm
 
 
-def cookie_name(survey_id: int) -> str:
-    return f"feedback_{survey_id}"
+def cookie_name(slug: str) -> str:
+    return f"feedback_{slug}"
 
 
 def _speak(request, language: str) -> None:
@@ -33,10 +33,10 @@ def answer(request, token: str):
     now = timezone.now()
     if services.link_used(survey, registration):
         has_key = services.answer_for_key(
-            survey_id=survey.pk, edit_key=request.COOKIES.get(cookie_name(survey.pk))
+            slug=survey.event.slug, edit_key=request.COOKIES.get(cookie_name(survey.event.slug))
         )
         if has_key and survey.is_open(now):
-            return redirect("feedback:change", survey_id=survey.pk)
+            return redirect("feedback:change", slug=survey.event.slug)
         return _problem(request, "used", survey=survey)
     if not survey.is_open(now):
         return _problem(request, "closed" if now >= survey.closes_at else "not_yet", survey=survey)
@@ -66,9 +66,9 @@ def answer(request, token: str):
 
 
 @never_cache
-def change(request, survey_id: int):
-    key = request.COOKIES.get(cookie_name(survey_id), "")
-    answer = services.answer_for_key(survey_id=survey_id, edit_key=key)
+def change(request, slug: str):
+    key = request.COOKIES.get(cookie_name(slug), "")
+    answer = services.answer_for_key(slug=slug, edit_key=key)
     if answer is None:
         return _problem(request, "no_key", status=404)
     survey = answer.survey
@@ -100,7 +100,7 @@ def change(request, survey_id: int):
 def _keep_key(response, survey, key: str) -> None:
     """Her edit key lives only in her browser, for this survey's path, until the survey closes."""
     response.set_cookie(
-        cookie_name(survey.pk),
+        cookie_name(survey.event.slug),
         key,
         expires=survey.closes_at,
         path="/feedback/",

@@ -107,7 +107,7 @@ def answer(registration, survey, **fields):
 
 def test_the_answer_holds_nothing_that_links_it_to_her_registration(open_survey):
     registration, survey = open_survey
-    token = services.make_token(registration, survey)
+    token = services.make_token(registration)
     key = answer(registration, survey)
     stored = Answer.objects.get()
     assert {f.name for f in Answer._meta.concrete_fields} == {
@@ -145,7 +145,7 @@ def test_a_second_use_of_her_link_is_refused_kindly(open_survey, client):
     with pytest.raises(services.AlreadyAnswered):
         answer(registration, survey, overall=1)
     assert Answer.objects.get().overall == 4
-    page = client.get(reverse("feedback:answer", kwargs={"token": services.make_token(registration, survey)}))
+    page = client.get(reverse("feedback:answer", kwargs={"token": services.make_token(registration)}))
     assert page.status_code == 200
     assert 'lang="ar"' in page.content.decode() and "<form" not in page.content.decode()
 
@@ -174,14 +174,14 @@ def test_she_changes_her_answer_with_her_key_until_the_survey_closes(open_survey
 
 def test_the_form_posts_her_answer_and_only_her_cookie_opens_it_again(open_survey, client):
     registration, survey = open_survey
-    url = reverse("feedback:answer", kwargs={"token": services.make_token(registration, survey)})
+    url = reverse("feedback:answer", kwargs={"token": services.make_token(registration)})
     bad = client.post(url, {"overall": "9", "comment": "x"})
     assert bad.status_code == 200 and "feedback_" not in "".join(bad.cookies)
     assert Answer.objects.count() == 0 and 'aria-invalid="true"' in bad.content.decode()
     done = client.post(url, {"overall": "3", "next_steps": ["counselling", "other"], "comment": "Danke"})
-    assert done.status_code == 200 and f"feedback_{survey.pk}" in done.cookies
+    assert done.status_code == 200 and f"feedback_{survey.event.slug}" in done.cookies
     assert client.get(url).status_code == 302  # back with her cookie: to her answer
-    change = reverse("feedback:change", kwargs={"survey_id": survey.pk})
+    change = reverse("feedback:change", kwargs={"slug": survey.event.slug})
     client.post(change, {"overall": "5", "comment": "Danke!"})
     assert (Answer.objects.get().overall, Answer.objects.get().comment) == (5, "Danke!")
     client.cookies.clear()
