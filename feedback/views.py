@@ -1,8 +1,9 @@
-"""Her feedback form: opened with her personal feedback link; changed later with the key in her cookie."""
+"""Her feedback form: opened with her personal feedback link (its address carries her language prefix, as
+the invitation was written in her language); changed later with the key in her cookie."""
 
 from django.conf import settings
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from fachtag.models import Workshop
@@ -12,11 +13,6 @@ from feedback.forms import FeedbackForm
 
 def cookie_name(slug: str) -> str:
     return f"feedback_{slug}"
-
-
-def _speak(request, language: str) -> None:
-    translation.activate(language)
-    request.LANGUAGE_CODE = translation.get_language()
 
 
 def _problem(request, reason: str, *, survey=None, status=200):
@@ -29,7 +25,6 @@ def answer(request, token: str):
         registration, survey = services.read_token(token)
     except services.BadLink:
         return _problem(request, "bad_link", status=404)
-    _speak(request, registration.language)
     now = timezone.now()
     if services.link_used(survey, registration):
         has_key = services.answer_for_key(
@@ -72,7 +67,6 @@ def change(request, slug: str):
     if answer is None:
         return _problem(request, "no_key", status=404)
     survey = answer.survey
-    _speak(request, answer.language)
     now = timezone.now()
     if not survey.is_open(now):
         return _problem(request, "closed", survey=survey)
@@ -103,7 +97,7 @@ def _keep_key(response, survey, key: str) -> None:
         cookie_name(survey.event.slug),
         key,
         expires=survey.closes_at,
-        path="/feedback/",
+        path="/",
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
         samesite="Lax",

@@ -747,6 +747,8 @@ NOT_PAGES = {
     "mediators-staff:import_preview": "tests/mediators/test_import.py::test_the_preview_of_500_rows_keeps_its_query_budget",
     # Mail previews (#24, H9): sample data only, no event or person is read; the budget is in its own test.
     "backoffice:mail_preview*": "budget in tests/backoffice/test_mail_previews.py",
+    # Feedback (#25, H10): her form and her change page; budgets in tests/feedback/test_feedback.py.
+    "feedback:*": "tests/feedback/test_feedback.py::test_her_form_and_her_change_page_keep_their_query_budget",
 }
 
 

@@ -156,6 +156,13 @@ FORM_PAGES = {
     "backoffice-checkin:undo": [
         "tests/browser/test_door_browser.py::test_the_door_by_typed_code_undo_anyway_and_a_walk_in"
     ],
+    # Feedback (#25, H10): her answer and her change of it.
+    "feedback:answer": [
+        "tests/browser/test_feedback_browser.py::test_she_answers_in_arabic_at_375_pixels_and_changes_her_answer"
+    ],
+    "feedback:change": [
+        "tests/browser/test_feedback_browser.py::test_she_answers_in_arabic_at_375_pixels_and_changes_her_answer"
+    ],
 }
 
 

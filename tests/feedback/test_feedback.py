@@ -198,3 +198,16 @@ def test_retention_deletes_the_answers_with_the_events_other_data(open_survey, t
     event.refresh_from_db()
     assert event.anonymised_at is not None
     assert not Survey.objects.exists() and not Answer.objects.exists() and not UsedLink.objects.exists()
+
+
+def test_her_form_and_her_change_page_keep_their_query_budget(
+    open_survey, client, django_assert_max_num_queries
+):
+    registration, survey = open_survey
+    url = reverse("feedback:answer", kwargs={"token": services.make_token(registration)})
+    with django_assert_max_num_queries(8):
+        assert client.get(url).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.post(url, {"overall": "4"}).status_code == 200
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("feedback:change", kwargs={"slug": survey.event.slug})).status_code == 200
