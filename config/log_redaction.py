@@ -15,7 +15,7 @@ REDACTED = "[redacted]"
 # The path segment that is the secret, after one of these prefixes (also URL-encoded, as in `?next=`).
 _SLASH = r"(?:/|%2F)"
 TOKEN_PATH = re.compile(
-    rf"({_SLASH}(?:r|unsubscribe|confirm|feed|mediators{_SLASH}invitation|accounts{_SLASH}password{_SLASH}reset"
+    rf"({_SLASH}(?:r|unsubscribe|confirm|feed|feedback|mediators{_SLASH}invitation|accounts{_SLASH}password{_SLASH}reset"
     rf"{_SLASH}key|accounts{_SLASH}confirm-email){_SLASH})(?:%3A|[^/%\s?#\"'<>])+",
     re.IGNORECASE,
 )

@@ -7,6 +7,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from config.log_redaction import redact
 from feedback import services, tasks
 from feedback.models import Answer, Survey, UsedLink
 from notifications.models import OutboxMessage
@@ -211,3 +212,16 @@ def test_her_form_and_her_change_page_keep_their_query_budget(
         assert client.post(url, {"overall": "4"}).status_code == 200
     with django_assert_max_num_queries(6):
         assert client.get(reverse("feedback:change", kwargs={"slug": survey.event.slug})).status_code == 200
+
+
+@pytest.mark.parametrize("language", ["de", "ar", "fa", "uk"])
+def test_the_privacy_notice_tells_her_about_the_survey(client, language):
+    page = client.get(f"/{language}/privacy/").content.decode()
+    assert 'id="feedback"' in page
+
+
+def test_her_feedback_link_never_reaches_a_log(open_survey):
+    registration, _survey = open_survey
+    token = services.make_token(registration)
+    line = f'"GET /ar/feedback/{token}/ HTTP/1.1" 200'
+    assert token not in redact(line) and "/ar/feedback/[redacted]/" in redact(line)
