@@ -1,0 +1,155 @@
+"""H11: the report for the coordination body — figures on a known data set, the previous year beside
+them, "< 5" cells, and a fixed number of queries at 5,000 registrations."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from backoffice import report
+from backoffice.models import EventRole
+from fachtag.models import ChildcareGroup, Event
+from registrations.models import Booking, Child, Registration
+from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory, berlin
+
+pytestmark = pytest.mark.django_db
+
+
+def people(
+    event, n, *, status=Registration.Status.CONFIRMED, language="de", interpreting="", checked_in=False
+):
+    now = timezone.now()
+    start = Registration.objects.count()
+    return Registration.objects.bulk_create(
+        Registration(
+            event=event,
+            status=status,
+            name=f"Person {start + i}",
+            email=f"p{start + i}@example.org",
+            language=language,
+            interpreting_language=interpreting,
+            privacy_consent_at=now,
+            privacy_notice_version="1",
+            checked_in_at=now if checked_in else None,
+        )
+        for i in range(n)
+    )
+
+
+def book(registrations, workshop, status=Booking.Status.CONFIRMED):
+    Booking.objects.bulk_create(
+        Booking(registration=r, workshop=workshop, slot=workshop.slot, status=status) for r in registrations
+    )
+
+
+@pytest.fixture
+def known():
+    """This year: 12 confirmed (6 Arabic-speaking with interpreting into Arabic and a toddler each, 5 of
+    them checked in; 6 German, 2 checked in), 3 waiting (Persian, interpreting into Persian, one child of
+    4), 2 cancelled. Last year: 8 confirmed in German, 4 checked in. Two years ago and a training series
+    last year must not be the comparison."""
+    EventFactory(slug="fachtag-2097", starts_at=berlin(2097, 3, 12, 9, 0))
+    EventFactory(slug="training-2098", kind=Event.Kind.TRAINING, starts_at=berlin(2098, 9, 1, 9, 0))
+    last = EventFactory(slug="fachtag-2098", title_de="Fachtag 2098", starts_at=berlin(2098, 3, 12, 9, 0))
+    people(last, 4, checked_in=True)
+    people(last, 4)
+    event = EventFactory(slug="fachtag-2099", title_de="Fachtag 2099", has_childcare=True)
+    slot = TimeSlotFactory(event=event)
+    full = WorkshopFactory(slot=slot, title_de="Bewerbung", capacity=10)
+    quiet = WorkshopFactory(slot=slot, title_de="Netzwerken", capacity=20)
+    toddlers = ChildcareGroup.objects.create(event=event, min_age=0, max_age=2, capacity=10)
+    older = ChildcareGroup.objects.create(event=event, min_age=3, max_age=6, capacity=10)
+    arabic = people(event, 5, language="ar", interpreting="ar", checked_in=True)
+    arabic += people(event, 1, language="ar", interpreting="ar")
+    german = people(event, 2, checked_in=True) + people(event, 4)
+    waiting = people(event, 3, status=Registration.Status.WAITLISTED, language="fa", interpreting="fa")
+    people(event, 2, status=Registration.Status.CANCELLED)
+    book(arabic + german[:4], full)
+    book(german[4:], quiet)
+    book(waiting, full, Booking.Status.WAITLISTED)
+    Child.objects.bulk_create(Child(registration=r, age=1, group=toddlers) for r in arabic)
+    Child.objects.create(registration=waiting[0], age=4, group=older)
+    first_day = timezone.now() - timedelta(days=3)
+    Registration.objects.filter(pk__in=[r.pk for r in arabic + german[:4]]).update(created_at=first_day)
+    return event, last
+
+
+def table(built, key):
+    return next(t for t in built.tables if t.key == key)
+
+
+def figures(built, key):
+    return {row.label: (row.values, row.previous) for row in table(built, key).rows}
+
+
+def test_figures_of_a_known_event_beside_the_previous_one(known):
+    event, last = known
+    built = report.build(event)
+    assert built.previous == last
+    assert figures(built, "totals") == {
+        "Anmeldungen": ([17], 8),
+        "Bestätigt": ([12], 8),
+        "Auf der Warteliste": ([3], 0),
+        "Abgesagt": ([2], 0),
+        "Eingecheckt": ([7], 4),
+    }
+    days = [row.values for row in table(built, "days").rows]
+    assert days == [[10], [7]]
+    assert figures(built, "workshops") == {
+        f"{built.tables[2].rows[0].label}": ([100, 10, 10, "< 5"], None),
+        f"{built.tables[2].rows[1].label}": ([10, "< 5", 20, 0], None),
+    }
+    assert [row.label.split(" ", 1)[1] for row in table(built, "workshops").rows] == [
+        "Bewerbung",
+        "Netzwerken",
+    ]
+    assert [row.values for row in table(built, "childcare").rows] == [[6, 6, 5], ["< 5", 0, 0]]
+    interpreting = figures(built, "interpreting")
+    assert [values for values, _ in interpreting.values()] == [[6], ["< 5"]]
+    languages = {label: pair for label, pair in figures(built, "languages").items()}
+    assert sorted(languages.values(), key=str) == sorted([([6], 0), ([6], 8), (["< 5"], 0)], key=str)
+
+
+def test_no_previous_event_no_comparison():
+    event = EventFactory(slug="first", starts_at=berlin(2099, 3, 12, 9, 0))
+    people(event, 3)
+    built = report.build(event)
+    assert built.previous is None
+    assert not table(built, "totals").with_previous
+    assert figures(built, "languages") == {"Deutsch": (["< 5"], None)}
+
+
+def test_the_page_shows_charts_with_their_tables_and_masks_small_groups(known, client, django_user_model):
+    event, _ = known
+    organiser = django_user_model.objects.create_user(email="orga@example.org", password="a-long-password-1")
+    EventRole.objects.create(user=organiser, event=event, role=EventRole.Role.ORGANISER)
+    client.force_login(organiser)
+    address = reverse("backoffice:report", kwargs={"slug": event.slug})
+    assert address in client.get(reverse("backoffice:dashboard", kwargs={"slug": event.slug})).text
+    page = client.get(address).text
+    assert page.count('role="img"') == 6
+    assert page.count("<caption") == 6
+    assert "&lt; 5" in page
+    assert "Fachtag 2098" in page
+    assert "Person 1" not in page and "p1@example.org" not in page  # counts only, never names
+
+
+def test_a_fixed_number_of_queries_at_5000_registrations(known):
+    event, last = known
+    with CaptureQueriesContext(connection) as small:
+        report.build(event)
+    workshops = list(event.slots.first().workshops.all())
+    group = event.childcare_groups.first()
+    for index in range(5):
+        batch = people(event, 1000, language=["de", "ar", "uk", "fa", "tr"][index], interpreting="ar")
+        book(batch, workshops[index % 2])
+        Child.objects.bulk_create(Child(registration=r, age=1, group=group) for r in batch[::3])
+    people(last, 500)
+    assert Registration.objects.filter(event=event).count() > 5000
+    with CaptureQueriesContext(connection) as large:
+        built = report.build(event)
+    assert len(large) == len(small) <= 13
+    assert figures(built, "totals")["Anmeldungen"] == ([5017], 508)
