@@ -10,9 +10,12 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from backoffice.exports import Export, Section
 from fachtag.models import ChildcareGroup, Event, Workshop
+from fachtag.pdf import render_pdf
 from registrations.choices import INTERPRETING_LANGUAGES
 from registrations.models import Booking, Child, Registration
 
@@ -216,3 +219,21 @@ def build(event: Event) -> Report:
     return Report(
         event, previous, total_table, [total_table, days, workshops, childcare, interpreting, languages]
     )
+
+
+def to_export(built: Report) -> Export:
+    """The report's figures as a spreadsheet: one sheet per table, the same cells as on the page."""
+    sections = []
+    for table in built.tables:
+        header = [table.label, *table.columns] + ([_("Previous event")] if table.with_previous else [])
+        rows = [
+            [row.label, *row.values] + ([row.previous] if table.with_previous else []) for row in table.rows
+        ]
+        sections.append(Section(sheet=table.title, header=header, rows=rows, heading=table.title))
+    return Export(filename=f"{built.event.slug}-report", sections=sections)
+
+
+def to_pdf(event: Event) -> bytes:
+    """The report as an A4 PDF in German (whatever the organiser's language), with its charts."""
+    with translation.override("de"):
+        return render_pdf("backoffice/report/pdf.html", {"event": event, "report": build(event)})

@@ -101,4 +101,6 @@ urlpatterns = [
     path("mail-previews/<str:kind>/<str:language>/html/", mail_preview_html, name="mail_preview_html"),
     # H11 (#25): the report for the coordination body
     path("events/<slug:slug>/report/", report_views.report_page, name="report"),
+    path("events/<slug:slug>/report/report.xlsx", report_views.report_xlsx, name="report_xlsx"),
+    path("events/<slug:slug>/report/report.pdf", report_views.report_pdf, name="report_pdf"),
 ]

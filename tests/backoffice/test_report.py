@@ -1,16 +1,19 @@
 """H11: the report for the coordination body — figures on a known data set, the previous year beside
 them, "< 5" cells, and a fixed number of queries at 5,000 registrations."""
 
+import io
 from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from backoffice import report
-from backoffice.models import EventRole
+from backoffice.models import AuditEntry, EventRole
 from fachtag.models import ChildcareGroup, Event
 from registrations.models import Booking, Child, Registration
 from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory, berlin
@@ -137,10 +140,25 @@ def test_the_page_shows_charts_with_their_tables_and_masks_small_groups(known, c
     assert "Person 1" not in page and "p1@example.org" not in page  # counts only, never names
 
 
-def test_a_fixed_number_of_queries_at_5000_registrations(known):
+def test_a_fixed_number_of_queries_at_5000_registrations(known, client, django_user_model):
+    """The figures, the page and the spreadsheet take as many queries at 5,000 sign-ups as at 17."""
     event, last = known
-    with CaptureQueriesContext(connection) as small:
-        report.build(event)
+    organiser = organiser_client(client, django_user_model, event)
+    addresses = [
+        reverse(f"backoffice:{name}", kwargs={"slug": event.slug}) for name in ("report", "report_xlsx")
+    ]
+
+    def measure():
+        with CaptureQueriesContext(connection) as figures:
+            built = report.build(event)
+        counts = [len(figures)]
+        for address in addresses:
+            with CaptureQueriesContext(connection) as page:
+                assert organiser.get(address).status_code == 200
+            counts.append(len(page))
+        return built, counts
+
+    _built, small = measure()
     workshops = list(event.slots.first().workshops.all())
     group = event.childcare_groups.first()
     for index in range(5):
@@ -149,7 +167,41 @@ def test_a_fixed_number_of_queries_at_5000_registrations(known):
         Child.objects.bulk_create(Child(registration=r, age=1, group=group) for r in batch[::3])
     people(last, 500)
     assert Registration.objects.filter(event=event).count() > 5000
-    with CaptureQueriesContext(connection) as large:
-        built = report.build(event)
-    assert len(large) == len(small) <= 13
+    built, large = measure()
+    assert large == small
+    assert large[0] <= 13 and large[1] <= 25
     assert figures(built, "totals")["Anmeldungen"] == ([5017], 508)
+
+
+def organiser_client(client, django_user_model, event):
+    organiser = django_user_model.objects.create_user(email="orga2@example.org", password="a-long-password-1")
+    EventRole.objects.create(user=organiser, event=event, role=EventRole.Role.ORGANISER)
+    client.force_login(organiser)
+    return client
+
+
+def test_the_spreadsheet_holds_the_figures_of_the_page(known, client, django_user_model):
+    event, _ = known
+    response = organiser_client(client, django_user_model, event).get(
+        reverse("backoffice:report_xlsx", kwargs={"slug": event.slug})
+    )
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert len(workbook.sheetnames) == 6
+    totals = [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+    assert ["Eingecheckt", 7, 4] in totals and ["Anmeldungen", 17, 8] in totals
+    childcare = [list(row) for row in workbook.worksheets[3].iter_rows(values_only=True)]
+    assert ["0 bis 2 Jahre", 6, 6, 5] in childcare and ["3 bis 6 Jahre", "< 5", 0, 0] in childcare
+    assert AuditEntry.objects.filter(event=event, action="export", detail__kind="report.xlsx").exists()
+
+
+def test_the_pdf_is_german_with_its_charts_and_figures(known, client, django_user_model):
+    event, _ = known
+    organiser = organiser_client(client, django_user_model, event)
+    with translation.override("ar"):
+        response = organiser.get(reverse("backoffice:report_pdf", kwargs={"slug": event.slug}))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Bericht: Fachtag 2099" in text
+    assert "Kinderbetreuung nach Altersgruppe" in text and "Fachtag 2098" in text
+    assert "< 5" in text and "Person 1" not in text

@@ -89,6 +89,8 @@ MATRIX = {
     "backoffice:walk_in_done": ORGANISER,
     # The report (#25, H11): figures only, for the organisers of the event.
     "backoffice:report": ORGANISER,
+    "backoffice:report_xlsx": ORGANISER,
+    "backoffice:report_pdf": ORGANISER,
 }
 ALLOWED = {
     ORGANISER: {"organiser_a", "admin"},

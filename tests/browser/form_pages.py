@@ -214,4 +214,6 @@ NO_FORM = {
     "backoffice:walk_in_done": "a walk-in's code and QR code on screen, with a print button (no form)",
     # The report (#25, H11).
     "backoffice:report": "figures, charts and tables (links only)",
+    "backoffice:report_xlsx": "download (XLSX)",
+    "backoffice:report_pdf": "download (PDF)",
 }
