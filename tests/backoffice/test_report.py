@@ -50,6 +50,10 @@ def book(registrations, workshop, status=Booking.Status.CONFIRMED):
 
 @pytest.fixture
 def known():
+    return known_data()
+
+
+def known_data():
     """This year: 12 confirmed (6 Arabic-speaking with interpreting into Arabic and a toddler each, 5 of
     them checked in; 6 German, 2 checked in), 3 waiting (Persian, interpreting into Persian, one child of
     4), 2 cancelled. Last year: 8 confirmed in German, 4 checked in. Two years ago and a training series
