@@ -5,6 +5,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -209,3 +210,18 @@ def test_the_pdf_is_german_with_its_charts_and_figures(known, client, django_use
     assert "Bericht: Fachtag 2099" in text
     assert "Kinderbetreuung nach Altersgruppe" in text and "Fachtag 2098" in text
     assert "< 5" in text and "Person 1" not in text
+
+
+def test_the_demo_gives_last_years_fachtag_figures_for_the_report():
+    call_command("load_demo")
+    call_command("load_demo_registrations")
+    call_command("load_demo_registrations")  # a second run adds nothing
+    upcoming = Event.objects.filter(kind=Event.Kind.FACHTAG).order_by("-starts_at").first()
+    built = report.build(upcoming)
+    assert built.previous is not None and built.previous.registrations.count() == 120
+    totals = figures(built, "totals")
+    assert totals["Anmeldungen"] == ([0], 120)
+    assert 0 < totals["Eingecheckt"][1] < totals["Bestätigt"][1]
+    last = report.build(built.previous)
+    assert all(row.values[0] for row in table(last, "childcare").rows)
+    assert sum(row.values[1] for row in table(last, "workshops").rows if isinstance(row.values[1], int)) > 0
