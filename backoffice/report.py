@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from backoffice.exports import Export, Section
@@ -176,7 +176,7 @@ def build(event: Event) -> Report:
         rate = round(100 * workshop.confirmed / workshop.capacity) if workshop.capacity else 0
         workshops.rows.append(
             Row(
-                f"{workshop.slot.starts_at:%H:%M} {workshop.title}",
+                f"{timezone.localtime(workshop.slot.starts_at):%H:%M} {workshop.title}",
                 [rate, masked(workshop.confirmed), workshop.capacity or "–", masked(workshop.waiting)],
             )
         )
