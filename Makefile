@@ -32,6 +32,7 @@ run: compilemessages
 	DEBUG=true $(BIN)/python manage.py migrate --no-input
 	DEBUG=true $(BIN)/python manage.py load_demo
 	DEBUG=true $(BIN)/python manage.py load_demo_mediators
+	DEBUG=true $(BIN)/python manage.py load_demo_registrations
 	DEBUG=true SITE_URL='$(SITE_URL)' $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The whole suite on a throwaway PostgreSQL and Redis (and headless Chromium), installed when missing;

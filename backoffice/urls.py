@@ -1,6 +1,14 @@
 from django.urls import path
 
-from backoffice import privacy, programme_views, publish_views, registration_views, setup_views, views
+from backoffice import (
+    privacy,
+    programme_views,
+    publish_views,
+    registration_views,
+    report_views,
+    setup_views,
+    views,
+)
 from backoffice.mail_preview_views import mail_preview, mail_preview_html, mail_previews
 
 app_name = "backoffice"
@@ -91,4 +99,8 @@ urlpatterns = [
     path("mail-previews/", mail_previews, name="mail_previews"),
     path("mail-previews/<str:kind>/<str:language>/", mail_preview, name="mail_preview"),
     path("mail-previews/<str:kind>/<str:language>/html/", mail_preview_html, name="mail_preview_html"),
+    # H11 (#25): the report for the coordination body
+    path("events/<slug:slug>/report/", report_views.report_page, name="report"),
+    path("events/<slug:slug>/report/report.xlsx", report_views.report_xlsx, name="report_xlsx"),
+    path("events/<slug:slug>/report/report.pdf", report_views.report_pdf, name="report_pdf"),
 ]

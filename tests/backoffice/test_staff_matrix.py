@@ -87,6 +87,10 @@ MATRIX = {
     # The door (#24, H6): undo of a check-in, a walk-in's code on screen.
     "backoffice-checkin:undo": DOOR,
     "backoffice:walk_in_done": ORGANISER,
+    # The report (#25, H11): figures only, for the organisers of the event.
+    "backoffice:report": ORGANISER,
+    "backoffice:report_xlsx": ORGANISER,
+    "backoffice:report_pdf": ORGANISER,
 }
 ALLOWED = {
     ORGANISER: {"organiser_a", "admin"},

@@ -219,4 +219,8 @@ NO_FORM = {
     "backoffice:mail_preview_html": "the sample mail's HTML part, shown in a frame of backoffice:mail_preview",
     # The door (#24, H6).
     "backoffice:walk_in_done": "a walk-in's code and QR code on screen, with a print button (no form)",
+    # The report (#25, H11).
+    "backoffice:report": "figures, charts and tables (links only)",
+    "backoffice:report_xlsx": "download (XLSX)",
+    "backoffice:report_pdf": "download (PDF)",
 }
