@@ -21,7 +21,7 @@ from fachtag.models import Event, TimeSlot, Workshop
 from feedback import services as feedback
 from mediators import calendar as mediator_calendar
 from mediators.models import Enrolment, MediatorProfile, SessionRecord
-from mediators.services import _when as session_when
+from mediators.services import session_when
 from notifications import calendar as ics
 from notifications.rendering import RenderedMessage, render
 from registrations import calendar as registration_calendar

@@ -239,7 +239,7 @@ def _session_invite(record: SessionRecord, kind: str, *, key: str) -> None:
     with translation.override(profile.language):
         context = {
             "session_title": record.session.title,
-            "session_when": _when(record.session),
+            "session_when": session_when(record.session),
             "event_title": record.enrolment.event.title,
         }
     method = "CANCEL" if record.session.is_cancelled else "REQUEST"
@@ -400,7 +400,10 @@ def send_session_reminders(*, now, within_hours: int = 36) -> int:
                     "training_reminder",
                     key=f"session-reminder:{record.pk}",
                     enrolment=record.enrolment,
-                    context={"session_title": record.session.title, "session_when": _when(record.session)},
+                    context={
+                        "session_title": record.session.title,
+                        "session_when": session_when(record.session),
+                    },
                 )
                 sent += 1
     return sent
@@ -409,7 +412,8 @@ def send_session_reminders(*, now, within_hours: int = 36) -> int:
 # --- Messages ------------------------------------------------------------------------------------------
 
 
-def _when(session: Workshop) -> str:
+def session_when(session: Workshop) -> str:
+    """A session's day and time, as mediator mails and their previews write it."""
     start, end = timezone.localtime(session.slot.starts_at), timezone.localtime(session.slot.ends_at)
     return f"{formats.date_format(start, 'DATE_FORMAT')}, {start:%H:%M}–{end:%H:%M}"
 
@@ -430,7 +434,7 @@ def _message(
             full["event_title"] = event.title
             full["sessions"] = [
                 {
-                    "when": _when(record.session),
+                    "when": session_when(record.session),
                     "title": record.session.title,
                     "cancelled": record.session.is_cancelled,
                 }
