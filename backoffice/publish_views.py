@@ -85,6 +85,7 @@ def publish(request, slug: str):
         "event": event,
         "items": checklist.checklist(event),
         "refused": refused,
+        "summary_links": [(f"check-{item.code}", item.message) for item in refused],
         "has_registrations": Registration.objects.filter(event=event).exists(),
         "preview_languages": settings.LANGUAGES,
     }

@@ -293,6 +293,9 @@ def staff_attendance(request, slug: str, session_id: int):
             "begun": begun,
             "begins": services.when_it_begins(session),
             "error": error,
+            "summary_links": [(f"present-{records[0].pk}" if records else "present-legend", error)]
+            if error
+            else [],
             "present": parse_ids(request.POST.getlist("present")) if error else None,
         },
     )

@@ -47,8 +47,10 @@ def is_select(field) -> bool:
 
 
 @register.simple_tag
-def error_links(form):
-    """(anchor id, message) for the error summary: each links to its field, non-field errors to the form."""
+def error_links(form, formset=None, formset_anchor="form"):
+    """(anchor id, message) for the error summary: each links to its field, non-field errors to the form.
+    A formset's row and formset-wide errors follow the form's, their non-field ones linking to
+    `formset_anchor`."""
     links = [("form", str(error)) for error in form.non_field_errors()]
     for field in form:
         if field.errors:
@@ -56,4 +58,8 @@ def error_links(form):
                 f"{field.auto_id}_0" if isinstance(field.field.widget, forms.RadioSelect) else field.auto_id
             )
             links.append((anchor, str(field.errors[0])))
+    if formset is not None:
+        for row in formset.forms:
+            links += [(formset_anchor if a == "form" else a, m) for a, m in error_links(row)]
+        links += [(formset_anchor, str(error)) for error in formset.non_form_errors()]
     return links
