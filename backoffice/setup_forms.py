@@ -8,6 +8,7 @@ from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.setup import SETTINGS_FIELDS
 from fachtag.languages import INTERPRETING_LANGUAGES
 from fachtag.models import Event
 from registrations.validators import no_control_characters
@@ -129,17 +130,7 @@ class SettingsForm(forms.ModelForm):
 
     class Meta:
         model = Event
-        fields = [
-            "has_childcare",
-            "interpreting_languages",
-            "registration_opens_at",
-            "registration_closes_at",
-            "requires_email_confirmation",
-            "email_confirmation_hours",
-            "waitlist_mode",
-            "offer_hours",
-            "reminder_days",
-        ]
+        fields = list(SETTINGS_FIELDS)
         widgets = {
             "registration_opens_at": LocalDateTimeInput(),
             "registration_closes_at": LocalDateTimeInput(),

@@ -65,3 +65,32 @@ def submit(page, button):
     assert post.header_value("origin") == own, f"POST {post.url} sent Origin {post.header_value('origin')}"
     assert landed.status != 403, landed.url
     return landed
+
+
+# What sticks out: the elements whose box leaves the viewport on either side, for the failure message.
+OVERFLOWING = """() => {
+  const width = window.innerWidth;
+  return [...document.querySelectorAll('body *')].filter(element => {
+    const box = element.getBoundingClientRect();
+    return box.width > 0 && (box.right > width + 0.5 || box.left < -0.5);
+  }).slice(-3).map(element => element.tagName.toLowerCase() + (element.className ? '.' + element.className : '')
+    + ' ' + Math.round(element.getBoundingClientRect().width) + 'px: ' + (element.textContent || '').trim().slice(0, 60));
+}"""
+
+
+def check_staff_page(page, user, url: str | None = None) -> None:
+    """The staff page now open (at `url` when it was rendered by a POST): no axe WCAG 2.1 AA violation at its current size in German; no horizontal
+    scrolling at 320 px in Arabic (right to left, as her back-office language) and German. Leaves the page
+    on the same address at 1280 px in German."""
+    from accounts.services import set_staff_language
+
+    url = url or page.url
+    assert axe_violations(page) == [], url
+    page.set_viewport_size({"width": 320, "height": 800})
+    for language in ("ar", "de"):
+        set_staff_language(user=user, language=language)
+        page.goto(url)
+        assert page.locator("html").get_attribute("lang") == language
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, f"{url} in {language}: {width} px wide: {page.evaluate(OVERFLOWING)}"
+    page.set_viewport_size({"width": 1280, "height": 900})

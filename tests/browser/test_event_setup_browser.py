@@ -8,28 +8,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from accounts.services import set_staff_language
 from backoffice.models import EventRole
 from fachtag.models import Event
-from tests.browser.test_reflow import OVERFLOWING
-from tests.browser_support import axe_violations, log_in, open_form, submit
+from tests.browser_support import axe_violations, check_staff_page, log_in, open_form, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def check_page(page, url: str, user) -> None:
-    """No axe WCAG 2.1 AA violation at 1280 px in German; no horizontal scrolling at 320 px in German and
-    Arabic (right to left: her back-office language). Leaves the page at 1280 px in German on `url`."""
-    open_form(page, url)
-    assert axe_violations(page) == [], url
-    page.set_viewport_size({"width": 320, "height": 800})
-    for language in ("ar", "de"):
-        set_staff_language(user=user, language=language)
-        page.goto(url)
-        assert page.locator("html").get_attribute("lang") == language
-        width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= 320, f"{url} in {language}: {width} px wide: {page.evaluate(OVERFLOWING)}"
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def assert_success(page) -> None:
@@ -49,7 +32,7 @@ def test_an_organiser_copies_last_years_demo_event_and_changes_its_settings(page
     open_form(page, f"{live_server.url}/staff/events/{past.slug}/")
     with page.expect_navigation():
         page.click(f"main a[href='/staff/events/{past.slug}/copy/']")
-    check_page(page, page.url, organiser)
+    check_staff_page(page, organiser)
     suggested = date.fromisoformat(page.input_value("#id_new_date"))
     assert suggested > date.today() and str(suggested.year) in page.input_value("#id_title_de")
     new_date = suggested + timedelta(days=7)
@@ -75,7 +58,7 @@ def test_an_organiser_copies_last_years_demo_event_and_changes_its_settings(page
 
     with page.expect_navigation():
         page.click("main a[href='/staff/events/fachtag-herbst/settings/']")
-    check_page(page, page.url, organiser)
+    check_staff_page(page, organiser)
     for code in ("ar", "uk"):
         assert page.is_checked(f"input[name=interpreting_languages][value={code}]")
     page.uncheck("input[name=interpreting_languages][value=uk]")
@@ -109,7 +92,7 @@ def test_an_administrator_creates_a_new_event(page, live_server):
     open_form(page, f"{live_server.url}/staff/")
     with page.expect_navigation():
         page.click("main a[href='/staff/new-event/']")
-    check_page(page, page.url, admin)
+    check_staff_page(page, admin)
     page.fill("#id_title_de", "Fachtag Pflegeberufe 2099")
     page.fill("#id_slug", "pflege-2099")
     page.fill("#id_starts_at", "2099-06-04T09:00")

@@ -19,6 +19,7 @@ from mediators import services as mediator_services
 from mediators.models import MediatorProfile
 from registrations.models import Registration
 from registrations.tokens import CONFIRM_SALT, UNSUBSCRIBE_SALT, make_token
+from tests.browser_support import OVERFLOWING
 from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory, berlin
 from tests.registrations.helpers import sign_up
 
@@ -188,17 +189,6 @@ def test_every_language_prefixed_url_is_checked_for_reflow_or_excluded_with_a_re
     assert names - checked - set(EXCLUDED) == set(), "add these pages to the reflow test (or exclude them)"
     assert (checked | set(EXCLUDED)) - names == set(), "these URL names no longer exist"
     assert checked & set(EXCLUDED) == set()
-
-
-# What sticks out: the elements whose box leaves the viewport on either side, for the failure message.
-OVERFLOWING = """() => {
-  const width = window.innerWidth;
-  return [...document.querySelectorAll('body *')].filter(element => {
-    const box = element.getBoundingClientRect();
-    return box.width > 0 && (box.right > width + 0.5 || box.left < -0.5);
-  }).slice(-3).map(element => element.tagName.toLowerCase() + (element.className ? '.' + element.className : '')
-    + ' ' + Math.round(element.getBoundingClientRect().width) + 'px: ' + (element.textContent || '').trim().slice(0, 60));
-}"""
 
 
 def reflow_problems(page, width: int, paths: list[str], base: str) -> list[str]:
