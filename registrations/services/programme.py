@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -176,10 +176,38 @@ def _slot_has_bookings(slot_id: int) -> bool:
     return Booking.objects.filter(slot_id=slot_id, status__in=Booking.ACTIVE).exists()
 
 
+def _refuse_overlap(event_id: int, details: SlotDetails, *, slot_id: int | None = None) -> None:
+    """Time slots of one event do not overlap: she books one workshop per slot, so two slots at the same
+    time would seat her twice at once (a slot may begin when the other ends)."""
+    other = (
+        TimeSlot.objects.filter(
+            event_id=event_id, starts_at__lt=details.ends_at, ends_at__gt=details.starts_at
+        )
+        .exclude(pk=slot_id)
+        .order_by("starts_at")
+        .first()
+    )
+    if other is not None:
+        times = {
+            "title": other.title or "",
+            "start": formats.time_format(timezone.localtime(other.starts_at), "TIME_FORMAT"),
+            "end": formats.time_format(timezone.localtime(other.ends_at), "TIME_FORMAT"),
+        }
+        if other.title:
+            message = _(
+                "This time overlaps the time slot “%(title)s” (%(start)s–%(end)s). Choose another time."
+            )
+        else:
+            message = _("This time overlaps another time slot (%(start)s–%(end)s). Choose another time.")
+        raise ProgrammeRefused(message % times, field="starts_at")
+
+
 def add_slot(*, event_id: int, details: SlotDetails) -> TimeSlot:
-    """A new, empty time slot of the event. The caller has checked its times (TimeSlot.clean)."""
+    """A new, empty time slot of the event. The caller has checked its times (TimeSlot.clean); one that
+    overlaps another slot of the event is refused (ProgrammeRefused)."""
     with atomic():
         lock_event(event_id)
+        _refuse_overlap(event_id, details)
         return TimeSlot.objects.create(
             event_id=event_id,
             kind=details.kind,
@@ -213,6 +241,8 @@ def edit_slot(*, slot_id: int, details: SlotDetails, actor=None) -> list[str]:
                 )
         if not changed:
             return []
+        if {"starts_at", "ends_at"} & set(changed):
+            _refuse_overlap(slot.event_id, details, slot_id=slot_id)
         for name in changed:
             setattr(slot, name, getattr(details, name))
         slot.save(update_fields=changed)

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -140,6 +141,24 @@ def test_a_slot_outside_the_event_or_ending_before_it_starts_is_refused_next_to_
     assert html.count('class="kern-alert kern-alert--danger error-summary"') == 1
     assert html.count('id="form"') == 1  # the form sent back, where the summary's form-wide errors lead
     assert not TimeSlot.objects.filter(title_de="Nachmittag").exists() and actions() == []
+
+
+def test_a_slot_overlapping_another_is_refused_and_one_beginning_as_the_other_ends_is_added(client, setup):
+    event, slot, *_ = setup
+    start, end = (f"{timezone.localtime(t):%H:%M}" for t in (slot.starts_at, slot.ends_at))
+    data = slot_data("new-slot", starts_at=start, ends_at="16:00", title_de="Nachmittag")
+    form = bound_form(client.post(url("programme_slot_add", event), data))
+    assert list(form.errors) == ["starts_at"] and f"{start}–{end}" in form.errors["starts_at"][0]
+    assert not TimeSlot.objects.filter(title_de="Nachmittag").exists() and actions() == []
+
+    data = slot_data("new-slot", starts_at=end, ends_at="16:00", title_de="Nachmittag")
+    assert client.post(url("programme_slot_add", event), data).status_code == 302
+    later = TimeSlot.objects.get(title_de="Nachmittag")
+    data = slot_data(f"slot-{later.pk}", starts_at=start, ends_at="16:00", title_de="Nachmittag")
+    form = bound_form(client.post(url("programme_slot_edit", event, slot_id=later.pk), data))
+    assert list(form.errors) == ["starts_at"]
+    later.refresh_from_db()
+    assert f"{timezone.localtime(later.starts_at):%H:%M}" == end
 
 
 def test_a_new_time_of_a_slot_reaches_everyone_seated_and_is_audited(client, setup):
