@@ -269,7 +269,7 @@ def _check_in(request, event: Event, registration: Registration, *, anyway: bool
     except Registration.DoesNotExist:  # door staff sent "anyway" outside the window: not theirs to decide
         outcome = "closed"
     except RegistrationError as exc:
-        error = str(exc.message)
+        error = str(exc.staff_message)
     else:
         outcome = "checked_in" if first_time else "already"
     registration.refresh_from_db()
@@ -332,7 +332,7 @@ def undo(request, slug: str, registration_id: int):
             if undone:
                 audit.record(request, "undo_check_in", event=event, registration=item)
     except RegistrationError as exc:
-        error, undone = str(exc.message), False
+        error, undone = str(exc.staff_message), False
     item.refresh_from_db()
     return _result_page(request, event, item, outcome="undone" if undone else "", error=error)
 

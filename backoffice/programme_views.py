@@ -107,12 +107,12 @@ def _save(request, event: Event, key: str, form, change, success: str):
         except service.ProgrammeRefused as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         except Busy as exc:  # the event is locked too long by others: sent back to send again (CAP-08)
-            form.add_error(None, exc.message)
+            form.add_error(None, exc.staff_message)
             response = _page(request, event, bound=(key, form))
             response.status_code, response["Retry-After"] = 503, "5"
             return response
         except RegistrationError as exc:
-            form.add_error(None, exc.message)
+            form.add_error(None, exc.staff_message)
         else:
             messages.success(request, success)
             return _back(event, anchor)
@@ -162,7 +162,7 @@ def slot_remove(request, slug: str, slot_id: int):
             service.remove_slot(slot_id=slot.pk)
             audit.record(request, "programme_slot_remove", event=event, slot=slot_id)
     except RegistrationError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.staff_message)
         return _back(event, f"slot-{slot_id}")
     messages.success(request, _("The time slot is removed."))
     return _back(event, "new-slot")
@@ -225,7 +225,7 @@ def workshop_order(request, slug: str, workshop_id: int):
                     request, "programme_workshop_order", event=event, workshop=workshop.pk, step=step
                 )
     except RegistrationError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.staff_message)
     return _back(event, f"workshop-{workshop.pk}")
 
 
@@ -247,7 +247,7 @@ def workshop_cancel(request, slug: str, workshop_id: int):
                     request, "programme_workshop_cancel", event=event, workshop=workshop.pk, told=told
                 )
         except RegistrationError as exc:
-            messages.error(request, exc.message)
+            messages.error(request, exc.staff_message)
         else:
             messages.success(
                 request,

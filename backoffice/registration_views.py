@@ -35,7 +35,7 @@ def registration_edit(request, slug: str, registration_id: int):
         except services.EmailTaken as exc:
             form.add_error("email", exc.message)
         except RegistrationError as exc:
-            form.add_error(None, exc.message)
+            form.add_error(None, exc.staff_message)
         else:
             if result.changed:
                 audit.record(

@@ -78,7 +78,7 @@ def event_settings(request, slug: str):
         except setup.SetupError as exc:
             _add_error(formset.forms[exc.group] if exc.group is not None else form, exc)
         except Busy as exc:
-            form.add_error(None, exc.message)
+            form.add_error(None, exc.staff_message)
         else:
             audit.record(
                 request, "event_settings", event=event, fields=form.changed_data, groups=len(changes)

@@ -171,7 +171,7 @@ def _act(request, event, item, action: str, call, success: str):
     try:
         call()
     except RegistrationError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.staff_message)
     else:
         audit.record(request, action, event=event, registration=item)
         messages.success(request, success)
@@ -286,7 +286,7 @@ def capacity(request, slug: str):
                 now=timezone.now(),
             )
         except RegistrationError as exc:
-            form.add_error("capacity", exc.message)
+            form.add_error("capacity", exc.staff_message)
         else:
             audit.record(request, "capacity", event=event, workshop=workshop_id, capacity=new_capacity)
             messages.success(
@@ -324,7 +324,7 @@ def walk_in(request, slug: str):
                 actor=request.user,
             )
         except RegistrationError as exc:
-            form.add_error(None, exc.message)
+            form.add_error(None, exc.staff_message)
         else:
             audit.record(
                 request, "walk_in", event=event, registration=result.registration, created=result.created

@@ -11,6 +11,11 @@ class RegistrationError(Exception):
         if message is not None:
             self.message = message
 
+    @property
+    def staff_message(self):
+        """The same refusal as told to staff in the back office (most read the same for both)."""
+        return self.message
+
 
 class RegistrationClosed(RegistrationError):
     message = _("Registration for this event is not open.")
@@ -42,6 +47,10 @@ class Busy(RegistrationError):
 
     message = _(
         "Many people are signing up right now. Please send the form again in a moment; nothing is lost."
+    )
+    staff_message = _(
+        "Many people are signing up for this event right now, so this change was not saved. Please send the "
+        "form again in a moment."
     )
 
 

@@ -16,6 +16,7 @@ from backoffice import audit
 from backoffice.models import AuditEntry
 from fachtag.models import Event, TimeSlot, Workshop
 from notifications.models import OutboxMessage
+from registrations.errors import Busy
 from registrations.models import Booking
 from tests.backoffice.test_backoffice import make_registrations
 from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory, berlin
@@ -434,7 +435,8 @@ def test_a_change_that_cannot_get_the_event_lock_in_time_comes_back_to_send_agai
         with connection.cursor() as cursor:
             cursor.execute("RESET lock_timeout")
     assert (response.status_code, response["Retry-After"]) == (503, "5")
-    assert response.context["form"].non_field_errors() and 'value="Saal 8"' in response.content.decode()
+    assert response.context["form"].non_field_errors() == [str(Busy.staff_message)]  # told as to staff
+    assert 'value="Saal 8"' in response.content.decode()
     assert reload(large).room == "Raum 101" and actions() == []
 
 
