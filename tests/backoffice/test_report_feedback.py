@@ -177,7 +177,7 @@ def test_the_page_pdf_and_spreadsheet_hold_the_feedback(client, django_user_mode
 
 def test_the_feedback_part_takes_a_fixed_number_of_queries(client, django_user_model):
     """The figures and the page take as many queries at 700 answers as at 7 (the report's budget with
-    answers: 14 and 19 today with a previous event's survey; build ≤ 15, page ≤ 21)."""
+    answers, with a previous event's survey: build ≤ 15, page ≤ 21)."""
     event, last = known_feedback()
     staff = organiser(client, django_user_model, event)
 
