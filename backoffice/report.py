@@ -5,10 +5,11 @@ so that no one can be recognised in a small group. Each event's figures take a f
 (aggregations, not loops over rows), however many people registered.
 """
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Avg, Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from backoffice.exports import Export, Section
 from fachtag.models import ChildcareGroup, Event, Workshop
 from fachtag.pdf import render_pdf
+from feedback.models import Answer, NextStep, Rating, Survey
 from registrations.choices import INTERPRETING_LANGUAGES
 from registrations.models import Booking, Child, Registration
 
@@ -33,6 +35,7 @@ class Row:
     label: str
     values: list  # numbers, or MASKED
     previous: int | str | None = None  # the first value's figure in the previous year's event
+    hidden: bool = False  # feedback: too few answers, `values` holds only the note saying so
 
 
 @dataclass
@@ -43,9 +46,12 @@ class Table:
     label: str
     rows: list[Row] = field(default_factory=list)
     with_previous: bool = False
+    scale: int | None = None  # the chart's full length (5 for mean ratings), else the largest value
 
     @property
     def largest(self) -> int:
+        if self.scale:
+            return self.scale
         numbers = [v for row in self.rows for v in (row.values[0], row.previous) if isinstance(v, int)]
         return max(numbers, default=0) or 1
 
@@ -56,6 +62,7 @@ class Report:
     previous: Event | None
     totals: Table
     tables: list[Table]
+    feedback: "Feedback | None" = None  # None: the event has no feedback survey
 
 
 def previous_event(event: Event) -> Event | None:
@@ -147,7 +154,8 @@ def _side_by_side(key, title, label, column, current: dict, previous: dict | Non
 
 
 def build(event: Event) -> Report:
-    """Every figure of the report (at most 13 queries with a previous event, 7 without)."""
+    """Every figure of the report (at most 13 queries with a previous event, 7 without; the feedback part
+    adds 1 to 3)."""
     previous = previous_event(event)
     totals, before = _totals(event), (_totals(previous) if previous else None)
     names = {
@@ -217,19 +225,24 @@ def build(event: Event) -> Report:
         name=_language_name,
     )
     return Report(
-        event, previous, total_table, [total_table, days, workshops, childcare, interpreting, languages]
+        event,
+        previous,
+        total_table,
+        [total_table, days, workshops, childcare, interpreting, languages],
+        feedback=build_feedback(event, previous),
     )
+
+
+def _section(table: Table) -> Section:
+    header = [table.label, *table.columns] + ([_("Previous event")] if table.with_previous else [])
+    rows = [[row.label, *row.values] + ([row.previous] if table.with_previous else []) for row in table.rows]
+    return Section(sheet=table.title, header=header, rows=rows, heading=table.title)
 
 
 def to_export(built: Report) -> Export:
     """The report's figures as a spreadsheet: one sheet per table, the same cells as on the page."""
-    sections = []
-    for table in built.tables:
-        header = [table.label, *table.columns] + ([_("Previous event")] if table.with_previous else [])
-        rows = [
-            [row.label, *row.values] + ([row.previous] if table.with_previous else []) for row in table.rows
-        ]
-        sections.append(Section(sheet=table.title, header=header, rows=rows, heading=table.title))
+    sections = [_section(table) for table in built.tables]
+    sections += feedback_sections(built.feedback)
     return Export(filename=f"{built.event.slug}-report", sections=sections)
 
 
@@ -237,3 +250,206 @@ def to_pdf(event: Event) -> bytes:
     """The report as an A4 PDF in German (whatever the organiser's language), with its charts."""
     with translation.override("de"):
         return render_pdf("backoffice/report/pdf.html", {"event": event, "report": build(event)})
+
+
+# Feedback (#25, H12): the answers to the event's survey, beside the previous event's. ----------------------
+
+MIN_ANSWERS = 5
+LEVELS = sorted(Rating.values, reverse=True)  # very good first
+QUESTIONS = ("overall", "childcare", "interpreting")
+
+
+def breakdown_shown(answers: int) -> bool:
+    """The anonymity rule of the feedback: a breakdown (a workshop's ratings, childcare, interpreting, any
+    set of rows) based on fewer than MIN_ANSWERS answers is not shown at all, not even its count."""
+    return answers >= MIN_ANSWERS
+
+
+def not_shown() -> str:
+    return _("fewer than %(number)s answers: not shown") % {"number": MIN_ANSWERS}
+
+
+@dataclass
+class Comment:
+    text: str
+    language: str  # for the lang attribute only (never shown: a rare language could tell who wrote it)
+
+
+@dataclass
+class Feedback:
+    answers: int
+    previous_answers: int | None  # None: the previous event had no survey (or there is none)
+    tables: list[Table]
+    comments: list[Comment]
+    min_answers: int = MIN_ANSWERS
+
+    @property
+    def comments_in_downloads(self) -> bool:
+        """Free text goes into the PDF and the XLSX only when the survey had at least MIN_ANSWERS answers."""
+        return breakdown_shown(self.answers)
+
+
+def _survey_figures(events: list[Event]) -> dict[int, dict]:
+    """Per event with a survey: the number of answers and, per rating question, how many answered it, the
+    mean and the count per level: one grouped query for this year's and the previous event's survey."""
+    # Named n_…: an annotation called "answers" would shadow the relation in the ones after it.
+    figures = {"n_answers": Count("answers"), "n_comments": Count("answers", filter=~Q(answers__comment=""))}
+    for question in QUESTIONS:
+        figures[f"{question}_n"] = Count(f"answers__{question}")
+        figures[f"{question}_mean"] = Avg(f"answers__{question}")
+        for level in LEVELS:
+            figures[f"{question}_{level}"] = Count("answers", filter=Q(**{f"answers__{question}": level}))
+    rows = Survey.objects.filter(event__in=events).values("event_id").annotate(**figures).order_by()
+    return {row["event_id"]: row for row in rows}
+
+
+def _answer_rows(events: list[Event]) -> dict[int, list[tuple]]:
+    """The JSON parts of the answers (workshop ratings, next steps) and the comments, counted in Python: the
+    ORM's JSON key lookups read a numeric key such as "12" as an array index (PostgreSQL and SQLite), and
+    SQLite has no JSON containment lookup. One query, whatever the number of answers."""
+    rows = defaultdict(list)
+    answers = Answer.objects.filter(survey__event__in=events).values_list(
+        "survey__event_id", "workshops", "next_steps", "comment", "language"
+    )
+    for event_id, *values in answers:
+        rows[event_id].append(tuple(values))
+    return rows
+
+
+def _mean(value) -> float:
+    return round(float(value), 1)
+
+
+def _rating_row(label: str, counts: dict[int, int], mean, previous) -> Row:
+    answered = sum(counts.values())
+    if not breakdown_shown(answered):
+        return Row(label, [not_shown()], previous, hidden=True)
+    return Row(label, [_mean(mean), answered, *(counts.get(level, 0) for level in LEVELS)], previous)
+
+
+def _rating_columns() -> list[str]:
+    return [_("Mean (1 = bad, 5 = very good)"), _("Answers"), *(str(Rating(level).label) for level in LEVELS)]
+
+
+def _previous_mean(before: dict | None, question: str):
+    if before is None:
+        return None
+    if not breakdown_shown(before[f"{question}_n"]):
+        return not_shown()
+    return _mean(before[f"{question}_mean"])
+
+
+def _ratings_table(now: dict, before: dict | None) -> Table:
+    table = Table(
+        "feedback_ratings",
+        _("Ratings: mean and distribution"),
+        _rating_columns(),
+        _("Question"),
+        with_previous=before is not None,
+        scale=max(LEVELS),
+    )
+    for question, label in (
+        ("overall", _("The day overall")),
+        ("childcare", _("Childcare")),
+        ("interpreting", _("Interpreting")),
+    ):
+        counts = {level: now[f"{question}_{level}"] for level in LEVELS}
+        table.rows.append(
+            _rating_row(label, counts, now[f"{question}_mean"], _previous_mean(before, question))
+        )
+    return table
+
+
+def _workshops_table(event: Event, rows: list[tuple]) -> Table:
+    """Per workshop rated at least once, in programme order (one query for the titles, only when rated)."""
+    ratings: dict[int, Counter] = defaultdict(Counter)
+    for workshops, _steps, _comment, _language in rows:
+        for key, rating in (workshops or {}).items():
+            if str(key).isdigit() and rating in LEVELS:
+                ratings[int(key)][rating] += 1
+    table = Table(
+        "feedback_workshops", _("Ratings per workshop"), _rating_columns(), _("Workshop"), scale=max(LEVELS)
+    )
+    if not ratings:
+        return table
+    rated = Workshop.objects.filter(slot__event=event, pk__in=ratings).select_related("slot")
+    for workshop in rated.order_by("slot__starts_at", "position", "pk"):
+        counts = ratings[workshop.pk]
+        mean = sum(level * n for level, n in counts.items()) / sum(counts.values())
+        label = f"{timezone.localtime(workshop.slot.starts_at):%H:%M} {workshop.title}"
+        table.rows.append(_rating_row(label, counts, mean, None))
+    return table
+
+
+def _next_steps(rows: list[tuple]) -> Counter:
+    return Counter(step for _workshops, steps, _comment, _language in rows for step in steps or ())
+
+
+def _next_steps_table(answers: int, rows: list[tuple], before: dict | None, before_rows) -> Table:
+    table = Table(
+        "feedback_next_steps",
+        _("What will you do next?"),
+        [_("Answers")],
+        _("Choice"),
+        with_previous=before is not None,
+    )
+    counts, earlier = _next_steps(rows), _next_steps(before_rows)
+    for step in NextStep:
+        previous = None
+        if before is not None:
+            previous = earlier[step.value] if breakdown_shown(before["n_answers"]) else not_shown()
+        if breakdown_shown(answers):
+            table.rows.append(Row(str(step.label), [counts[step.value]], previous))
+        else:
+            table.rows.append(Row(str(step.label), [not_shown()], previous, hidden=True))
+    return table
+
+
+def build_feedback(event: Event, previous: Event | None) -> Feedback | None:
+    """The feedback part of the report: 1 query without a survey, at most 3 with one, however many answers."""
+    events = [event] + ([previous] if previous else [])
+    surveys = _survey_figures(events)
+    now = surveys.get(event.pk)
+    if now is None:
+        return None
+    before = surveys.get(previous.pk) if previous else None
+    rows = _answer_rows(events) if now["n_answers"] or (before and before["n_answers"]) else {}
+    current, earlier = rows.get(event.pk, []), rows.get(previous.pk, []) if previous else []
+    summary = Table(
+        "feedback_answers",
+        _("Answers to the feedback survey"),
+        [_("Number")],
+        _("Feedback"),
+        with_previous=before is not None,
+    )
+    summary.rows = [
+        Row(_("Answers"), [now["n_answers"]], before["n_answers"] if before else None),
+        Row(_("Answers with a comment"), [now["n_comments"]], before["n_comments"] if before else None),
+    ]
+    comments = sorted(
+        (Comment(text, language.split("-")[0]) for _w, _s, text, language in current if text),
+        key=lambda comment: comment.text.casefold(),
+    )
+    return Feedback(
+        answers=now["n_answers"],
+        previous_answers=before["n_answers"] if before else None,
+        tables=[
+            summary,
+            _ratings_table(now, before),
+            _workshops_table(event, current),
+            _next_steps_table(now["n_answers"], current, before, earlier),
+        ],
+        comments=comments,
+    )
+
+
+def feedback_sections(feedback: Feedback | None) -> list[Section]:
+    """The feedback tables for the spreadsheet; the comments only when the survey had enough answers."""
+    if feedback is None:
+        return []
+    sections = [_section(table) for table in feedback.tables]
+    if feedback.comments_in_downloads:
+        title = _("Comments (free text)")
+        rows = [[comment.text] for comment in feedback.comments]
+        sections.append(Section(sheet=title, header=[_("Comment")], rows=rows, heading=title))
+    return sections

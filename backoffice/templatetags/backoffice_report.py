@@ -2,6 +2,8 @@
 
 from django import template
 
+from backoffice.report import MASKED
+
 register = template.Library()
 
 LABEL_WIDTH = 150
@@ -14,18 +16,20 @@ BAR_STEP = 18
 def bars(table) -> list[dict]:
     """One bar per row (the first column), and the previous event's right below it when there is one.
 
-    A "< 5" cell gets no length: its bar would tell what the mask hides."""
+    A "< 5" cell gets no length: its bar would tell what the mask hides; a feedback figure not shown (too few
+    answers) gets neither length nor figure, only "–" (its data table says why)."""
     largest = table.largest
     result = []
     y = 2
     for row in table.rows:
         shown = [(row.values[0], False)] + ([(row.previous, True)] if table.with_previous else [])
         for position, (value, previous) in enumerate(shown):
-            width = round(BAR_SPACE * value / largest) if isinstance(value, int) else 0
+            number = isinstance(value, int | float) and not isinstance(value, bool)
+            width = round(BAR_SPACE * value / largest) if number else 0
             result.append(
                 {
                     "label": row.label if position == 0 else "",
-                    "value": value,
+                    "value": value if number or value == MASKED else "–",
                     "width": width,
                     "y": y,
                     "height": BAR_HEIGHT,
