@@ -479,6 +479,8 @@ def test_exports_answer_only_get(client, fachtag, name):
     event, w, people = fachtag
     client.force_login(organiser_of(event))
     assert client.post(url(name, event)).status_code == 405
+    client.force_login(user("nobody@example.org"))  # not hers: not found, whatever the method
+    assert client.post(url(name, event)).status_code == 404
 
 
 @pytest.mark.parametrize("name", EXPORTS)
