@@ -4,6 +4,7 @@ feedback survey (services, the staff page, its query budget)."""
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,7 +14,7 @@ from backoffice import report
 from backoffice.audit import ACTION_LABELS
 from backoffice.interpreting import set_interpreter_arranged
 from backoffice.models import AuditEntry, EventRole
-from fachtag.models import InterpreterBooking
+from fachtag.models import Event, InterpreterBooking
 from feedback import services, tasks
 from feedback.models import Answer, Survey
 from notifications.models import OutboxMessage
@@ -289,3 +290,16 @@ def test_the_survey_page_keeps_its_query_budget(event, organiser, time_machine):
     assert Registration.objects.filter(event=event).count() == 5000
     assert measure() == small <= 9
     assert "1000" in staff.get(address).text
+
+
+def test_the_demo_report_shows_interpreting_provided_except_for_turkish():
+    call_command("load_demo")
+    call_command("load_demo_registrations")
+    call_command("load_demo_registrations")  # a second run adds nothing
+    past = Event.objects.filter(kind=Event.Kind.FACHTAG).order_by("starts_at").first()
+    assert sorted(past.interpreter_bookings.values_list("language", flat=True)) == ["ar", "fa", "uk"]
+    rows = {row.label: row.values for row in _table(report.build(past)).rows}
+    assert rows["Türkisch"][1] == 0
+    for language in ("Arabisch", "Ukrainisch", "Persisch"):
+        asked, provided = rows[language]
+        assert isinstance(provided, int) and 0 < provided < asked, language
