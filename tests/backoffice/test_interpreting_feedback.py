@@ -1,7 +1,7 @@
 """H14 (#25): interpreters arranged per language (dashboard, report) and the organisers' window for the
 feedback survey (services, the staff page, its query budget)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from backoffice import report
+from backoffice import report, setup
 from backoffice.audit import ACTION_LABELS
 from backoffice.interpreting import set_interpreter_arranged
 from backoffice.models import AuditEntry, EventRole
@@ -303,3 +303,32 @@ def test_the_demo_report_shows_interpreting_provided_except_for_turkish():
     for language in ("Arabisch", "Ukrainisch", "Persisch"):
         asked, provided = rows[language]
         assert isinstance(provided, int) and 0 < provided < asked, language
+
+
+def test_her_link_to_a_survey_switched_off_before_it_opened_says_it_has_ended(event, client, time_machine):
+    amal = sign_up(event, language="de", email="amal@example.org")
+    services.set_window(
+        event_id=event.pk,
+        opens_at=OPENS,
+        closes_at=OPENS + timedelta(days=7),
+        is_off=True,
+        now=timezone.now(),
+    )
+    time_machine.move_to(OPENS - timedelta(hours=1), tick=False)
+    page = client.get(reverse("feedback:answer", kwargs={"token": services.make_token(amal)})).text
+    assert "Die Umfrage ist beendet." in page
+
+
+def test_a_copy_of_the_event_has_no_interpreter_arranged_yet(django_user_model):
+    event = EventFactory()
+    set_interpreter_arranged(event_id=event.pk, language="ar", arranged=True)
+    actor = django_user_model.objects.create_user(email="copy@example.org", password="a-long-password-1")
+    copy = setup.copy_event(
+        source_id=event.pk,
+        new_date=date(2100, 3, 11),
+        title_de="Fachtag 2100",
+        slug="fachtag-2100",
+        actor=actor,
+    )
+    assert copy.interpreting_languages == event.interpreting_languages
+    assert not copy.interpreter_bookings.exists() and event.interpreter_bookings.count() == 1
