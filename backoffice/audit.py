@@ -52,6 +52,10 @@ ACTION_LABELS = {
     "unpublish": _("Event back to draft"),
     "undo_check_in": _("Check-in undone"),
     "check_in_outside_window": _("Checked in outside the check-in time"),
+    # H14 (#25): interpreters arranged, the feedback survey's window.
+    "interpreter_arranged": _("Interpreter marked as arranged"),
+    "interpreter_removed": _("Interpreter no longer marked as arranged"),
+    "feedback_window": _("Feedback survey changed"),
 }
 
 

@@ -197,3 +197,10 @@ class StaffLanguageForm(forms.Form):
         self.fields["language"].choices = [
             (code, get_language_info(code)["name_local"]) for code, _name in settings.STAFF_LANGUAGES
         ]
+
+
+class InterpreterForm(forms.Form):
+    """One button of the dashboard's interpreting table: an interpreter for this language arranged, or not."""
+
+    language = forms.ChoiceField(choices=INTERPRETING_LANGUAGES)
+    arranged = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda value: value == "1")

@@ -9,13 +9,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from backoffice.exports import Export, Section
-from fachtag.models import ChildcareGroup, Event, Workshop
+from fachtag.models import ChildcareGroup, Event, InterpreterBooking, Workshop
 from fachtag.pdf import render_pdf
 from feedback.models import Answer, NextStep, Rating, Survey
 from registrations.choices import INTERPRETING_LANGUAGES
@@ -134,6 +134,51 @@ def _counted(event: Event, column: str) -> dict[str, int]:
     return {row[column]: row["n"] for row in rows}
 
 
+def _interpreting(event: Event, *, with_check_in: bool) -> dict[str, tuple[int, int]]:
+    """Per language (one query): people who asked for interpreting into it (active registrations), and those
+    provided with it: who asked for a language with an interpreter arranged (fachtag.InterpreterBooking),
+    after an event with check-ins only those checked in (they were there to be interpreted for)."""
+    arranged = InterpreterBooking.objects.filter(event=event, language=OuterRef("interpreting_language"))
+    rows = (
+        Registration.objects.filter(event=event, status__in=Registration.ACTIVE)
+        .exclude(interpreting_language="")
+        .values("interpreting_language")
+        .annotate(
+            asked=Count("pk"),
+            present=Count("pk", filter=Q(checked_in_at__isnull=False)),
+            arranged=Exists(arranged),
+        )
+    )
+    return {
+        row["interpreting_language"]: (
+            row["asked"],
+            (row["present"] if with_check_in else row["asked"]) if row["arranged"] else 0,
+        )
+        for row in rows
+    }
+
+
+def _interpreting_table(event: Event, previous: Event | None, *, with_check_in: bool) -> Table:
+    """Asked for and provided per language; the previous event's figure is the number who asked there."""
+    current = _interpreting(event, with_check_in=with_check_in)
+    before = _counted(previous, "interpreting_language") if previous else None
+    table = Table(
+        "interpreting",
+        _("Interpreting by language"),
+        [_("Asked for"), _("Provided")],
+        _("Language"),
+        with_previous=before is not None,
+    )
+    names = dict(INTERPRETING_LANGUAGES)
+    for code in sorted(current, key=lambda c: (-current[c][0], c)):
+        asked, provided = current[code]
+        earlier = masked(before.get(code, 0)) if before is not None else None
+        table.rows.append(Row(str(names.get(code, code)), [masked(asked), masked(provided)], earlier))
+    for code in sorted(set(before or ()) - set(current)):
+        table.rows.append(Row(str(names.get(code, code)), [0, 0], masked(before[code])))
+    return table
+
+
 def _language_name(code: str) -> str:
     return str(dict(settings.LANGUAGES).get(code, code))
 
@@ -206,15 +251,7 @@ def build(event: Event) -> Report:
             )
         )
 
-    interpreting = _side_by_side(
-        "interpreting",
-        _("Interpreting asked for, by language"),
-        _("Language"),
-        _("People"),
-        _counted(event, "interpreting_language"),
-        _counted(previous, "interpreting_language") if previous else None,
-        name=lambda code: str(dict(INTERPRETING_LANGUAGES).get(code, code)),
-    )
+    interpreting = _interpreting_table(event, previous, with_check_in=totals["checked_in"] > 0)
     languages = _side_by_side(
         "languages",
         _("Participants' languages"),

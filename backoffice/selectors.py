@@ -1,10 +1,10 @@
 """Reads for the back office: each a fixed number of queries, whatever the number of registrations."""
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, Prefetch, Q, Value, When
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Prefetch, Q, Value, When
 from django.db.models.functions import TruncDate
 
-from fachtag.models import ChildcareGroup, Event, Workshop
+from fachtag.models import ChildcareGroup, Event, InterpreterBooking, Workshop
 from registrations.models import Booking, Registration
 
 
@@ -54,11 +54,17 @@ def childcare_figures(event: Event) -> list[ChildcareGroup]:
 
 
 def interpreting_figures(event: Event) -> tuple[list, list]:
-    """Requests per language, and per workshop and language (two queries)."""
+    """Requests per language, each with `arranged` (an interpreter is booked for it), and per workshop and
+    language (two queries)."""
     active = Registration.objects.filter(event=event, status__in=Registration.ACTIVE).exclude(
         interpreting_language=""
     )
-    per_language = list(active.values("interpreting_language").annotate(n=Count("pk")).order_by("-n"))
+    booked = InterpreterBooking.objects.filter(event=event, language=OuterRef("interpreting_language"))
+    per_language = list(
+        active.values("interpreting_language")
+        .annotate(n=Count("pk"), arranged=Exists(booked))
+        .order_by("-n", "interpreting_language")
+    )
     per_workshop = list(
         Booking.objects.filter(registration__in=active, status=Booking.Status.CONFIRMED)
         .values("workshop_id", "workshop__title", "registration__interpreting_language")

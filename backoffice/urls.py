@@ -1,6 +1,8 @@
 from django.urls import path
 
 from backoffice import (
+    feedback_views,
+    interpreting_views,
     privacy,
     programme_views,
     publish_views,
@@ -103,4 +105,7 @@ urlpatterns = [
     path("events/<slug:slug>/report/", report_views.report_page, name="report"),
     path("events/<slug:slug>/report/report.xlsx", report_views.report_xlsx, name="report_xlsx"),
     path("events/<slug:slug>/report/report.pdf", report_views.report_pdf, name="report_pdf"),
+    # H14 (#25): interpreters arranged (the dashboard's buttons), the feedback survey's window.
+    path("events/<slug:slug>/interpreters/", interpreting_views.interpreter, name="interpreter"),
+    path("events/<slug:slug>/feedback/", feedback_views.survey_window, name="feedback_window"),
 ]

@@ -18,6 +18,7 @@ from backoffice import announcements as announcement_service
 from backoffice.forms import AnnouncementForm, CapacityForm, ParticipantFilterForm, WalkInForm
 from backoffice.models import Announcement, AuditEntry
 from backoffice.registration_views import participant_sort, sort_columns
+from backoffice.templatetags.backoffice import interpreting_name
 from config.ids import parse_id
 from fachtag.models import Event, Workshop
 from notifications import outbox
@@ -108,6 +109,9 @@ def dashboard(request, slug: str):
             "workshops": selectors.workshop_figures(event),
             "childcare": selectors.childcare_figures(event),
             "per_language": per_language,
+            "missing_interpreters": [
+                interpreting_name(row["interpreting_language"]) for row in per_language if not row["arranged"]
+            ],
             "per_workshop": per_workshop,
             "days": days,
             "max_day": max((day["n"] for day in days), default=1),

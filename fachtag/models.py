@@ -448,3 +448,29 @@ class ChildcareGroup(SeatCounterMixin, models.Model):
             errors["min_age"] = _("The age groups of an event must not overlap.")
         if errors:
             raise ValidationError(errors)
+
+
+class InterpreterBooking(models.Model):
+    """An interpreter arranged by the organisers for one interpreting language of one event.
+
+    A row of its own rather than a list on Event: one row per language, so two organisers marking two
+    languages at the same moment never overwrite each other's change; it records when it was arranged; and
+    copying an event to next year (which copies the Event's fields one by one) does not carry last year's
+    bookings over, since interpreters are booked again for every date. No personal data is held here.
+    """
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="interpreter_bookings", verbose_name=_("event")
+    )
+    language = models.CharField(_("language"), max_length=16, choices=INTERPRETING_LANGUAGES)
+    arranged_at = models.DateTimeField(_("arranged at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("interpreter arranged")
+        verbose_name_plural = _("interpreters arranged")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "language"], name="one_interpreter_booking_per_language")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} · {self.get_language_display()}"

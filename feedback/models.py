@@ -34,6 +34,8 @@ class Survey(models.Model):
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
     invitations_queued_at = models.DateTimeField(null=True, blank=True)
+    # Switched off by the organisers (backoffice, H14): no invitations go out, no answers are taken.
+    is_off = models.BooleanField(_("switched off"), default=False)
 
     class Meta:
         constraints = [
@@ -46,7 +48,7 @@ class Survey(models.Model):
         return str(self.event)
 
     def is_open(self, now) -> bool:
-        return self.opens_at <= now < self.closes_at
+        return not self.is_off and self.opens_at <= now < self.closes_at
 
 
 class UsedLink(models.Model):

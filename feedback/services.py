@@ -119,9 +119,9 @@ def invite(*, survey_id: int, now: datetime) -> int:
 
 def due_surveys(*, now: datetime) -> list[int]:
     return list(
-        Survey.objects.filter(opens_at__lte=now, closes_at__gt=now, invitations_queued_at=None).values_list(
-            "pk", flat=True
-        )
+        Survey.objects.filter(
+            opens_at__lte=now, closes_at__gt=now, invitations_queued_at=None, is_off=False
+        ).values_list("pk", flat=True)
     )
 
 
@@ -226,3 +226,101 @@ def delete_event_feedback(*, event_id: int) -> int:
     """Retention: the survey, its answers and used links go with the event's other data."""
     deleted, _by_model = Survey.objects.filter(event_id=event_id).delete()
     return deleted
+
+
+# --- The organisers' window for an event's survey (#25, H14) ----------------------------------------------
+
+
+class WindowError(FeedbackError):
+    """A window refused, with a message for the organiser and the form field it belongs to."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message, self.field = message, field
+
+
+@dataclass
+class SurveyState:
+    """What the back office shows of an event's survey: its window (the default one while no survey exists
+    yet), whether it is off, when invitations were queued and how many answers came in."""
+
+    stage: str  # "default" (no survey yet), "off", "scheduled", "open" or "closed"
+    opens_at: datetime
+    closes_at: datetime
+    is_off: bool = False
+    invitations_queued_at: datetime | None = None
+    answers: int = 0
+
+    @property
+    def invitations_sent(self) -> bool:
+        return self.invitations_queued_at is not None
+
+
+def survey_state(event: Event, *, now: datetime) -> SurveyState:
+    """The survey of a Fachtag as it stands (two queries at most)."""
+    survey = Survey.objects.filter(event=event).first()
+    if survey is None:
+        opens, closes = default_window(event)
+        return SurveyState("default", opens, closes)
+    if survey.is_off:
+        stage = "off"
+    elif now < survey.opens_at:
+        stage = "scheduled"
+    else:
+        stage = "open" if now < survey.closes_at else "closed"
+    return SurveyState(
+        stage,
+        survey.opens_at,
+        survey.closes_at,
+        is_off=survey.is_off,
+        invitations_queued_at=survey.invitations_queued_at,
+        answers=Answer.objects.filter(survey=survey).count(),
+    )
+
+
+@transaction.atomic
+def set_window(
+    *, event_id: int, opens_at: datetime, closes_at: datetime, is_off: bool, now: datetime
+) -> tuple[Survey, list[str]]:
+    """Set when the survey of a Fachtag opens and closes, or switch it off (or on again); creates the survey
+    ahead of the event if it has none yet (create_due_surveys then leaves it as it is). Returns the survey and
+    the names of the fields that changed.
+
+    Once invitations went out, the opening stays as it was and the closing may move, but not into the past.
+    The survey never opens before the event has ended. Raises WindowError (with the field) when a rule is
+    broken. Under the event's lock, so two organisers saving at once change one after the other.
+    """
+    # Imported here, not at the top: this block is appended to a module edited in parallel (#25).
+    from registrations.services.locking import lock_event
+
+    gettext = translation.gettext
+    event = lock_event(event_id)
+    survey = Survey.objects.select_for_update().filter(event_id=event_id).first()
+    if closes_at <= opens_at:
+        raise WindowError(gettext("The survey must close after it opens."), field="closes_at")
+    if survey is not None and survey.invitations_queued_at is not None:
+        if opens_at != survey.opens_at:
+            raise WindowError(
+                gettext("The invitations have gone out: the opening can no longer change."), field="opens_at"
+            )
+        if closes_at != survey.closes_at and closes_at <= now:
+            raise WindowError(
+                gettext("The invitations have gone out: choose a closing time in the future."),
+                field="closes_at",
+            )
+    elif opens_at < event.ends_at:
+        raise WindowError(gettext("The survey can open only after the event has ended."), field="opens_at")
+    if survey is None:
+        survey = Survey(event_id=event_id)
+    values = {"opens_at": opens_at, "closes_at": closes_at, "is_off": is_off}
+    changed = [name for name, value in values.items() if getattr(survey, name) != value]
+    for name, value in values.items():
+        setattr(survey, name, value)
+    try:
+        with transaction.atomic():
+            survey.save()
+    except IntegrityError:
+        # The beat created the survey in between (it takes no lock): set the values on that one.
+        Survey.objects.filter(event_id=event_id).update(**values)
+        survey = Survey.objects.get(event_id=event_id)
+    return survey, changed

@@ -34,7 +34,9 @@ def answer(request, token: str):
             return redirect("feedback:change", slug=survey.event.slug)
         return _problem(request, "used", survey=survey)
     if not survey.is_open(now):
-        return _problem(request, "closed" if now >= survey.closes_at else "not_yet", survey=survey)
+        return _problem(
+            request, "closed" if survey.is_off or now >= survey.closes_at else "not_yet", survey=survey
+        )
     options = {
         "workshops": services.her_workshops(registration),
         "childcare": registration.children.exists(),

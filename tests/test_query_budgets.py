@@ -751,6 +751,10 @@ NOT_PAGES = {
     "feedback:*": "tests/feedback/test_feedback.py::test_her_form_and_her_change_page_keep_their_query_budget",
     # The report (#25, H11): its own budget at 5,000 registrations.
     "backoffice:report*": "tests/backoffice/test_report.py::test_a_fixed_number_of_queries_at_5000_registrations",
+    # H14 (#25): the dashboard's interpreting buttons (POST only) and the feedback survey's page, budgeted
+    # at 5,000 registrations in its own test.
+    "backoffice:interpreter": "POST-only staff action (back to the dashboard)",
+    "backoffice:feedback_window": "tests/backoffice/test_interpreting_feedback.py::test_the_survey_page_keeps_its_query_budget",
 }
 
 

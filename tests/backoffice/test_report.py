@@ -116,7 +116,7 @@ def test_figures_of_a_known_event_beside_the_previous_one(known):
     ]
     assert [row.values for row in table(built, "childcare").rows] == [[6, 6, 5], ["< 5", 0, 0]]
     interpreting = figures(built, "interpreting")
-    assert [values for values, _ in interpreting.values()] == [[6], ["< 5"]]
+    assert [values for values, _ in interpreting.values()] == [[6, 0], ["< 5", 0]]
     languages = {label: pair for label, pair in figures(built, "languages").items()}
     assert sorted(languages.values(), key=str) == sorted([([6], 0), ([6], 8), (["< 5"], 0)], key=str)
 

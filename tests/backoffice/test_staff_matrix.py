@@ -91,6 +91,9 @@ MATRIX = {
     "backoffice:report": ORGANISER,
     "backoffice:report_xlsx": ORGANISER,
     "backoffice:report_pdf": ORGANISER,
+    # H14 (#25): an interpreter arranged (the dashboard's buttons), the feedback survey's window.
+    "backoffice:interpreter": ORGANISER,
+    "backoffice:feedback_window": ORGANISER,
 }
 ALLOWED = {
     ORGANISER: {"organiser_a", "admin"},

@@ -163,6 +163,13 @@ FORM_PAGES = {
     "feedback:change": [
         "tests/browser/test_feedback_browser.py::test_she_answers_in_arabic_at_375_pixels_and_changes_her_answer"
     ],
+    # H14 (#25): an interpreter arranged on the dashboard, the feedback survey's window.
+    "backoffice:interpreter": [
+        "tests/browser/test_interpreting_feedback_browser.py::test_an_organiser_arranges_an_interpreter_on_the_dashboard"
+    ],
+    "backoffice:feedback_window": [
+        "tests/browser/test_interpreting_feedback_browser.py::test_an_organiser_sets_the_survey_window_and_switches_it_off"
+    ],
 }
 
 

@@ -1,0 +1,37 @@
+"""The feedback survey of a Fachtag in the back office: its state, its window, switching it off (#25, H14)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from backoffice import access, audit
+from backoffice.feedback_forms import SurveyWindowForm
+from fachtag.models import Event
+from feedback import services as feedback
+from registrations.errors import Busy
+
+
+@login_required
+def survey_window(request, slug: str):
+    event = access.event_or_404(request.user, slug)
+    if event.kind != Event.Kind.FACHTAG:
+        raise Http404  # training series have their own surveys
+    state = feedback.survey_state(event, now=timezone.now())
+    initial = {"opens_at": state.opens_at, "closes_at": state.closes_at, "is_off": state.is_off}
+    form = SurveyWindowForm(request.POST or None, initial=initial, invitations_sent=state.invitations_sent)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _survey, changed = feedback.set_window(event_id=event.pk, now=timezone.now(), **form.cleaned_data)
+        except feedback.WindowError as exc:
+            usable = exc.field in form.fields and not form.fields[exc.field].disabled
+            form.add_error(exc.field if usable else None, exc.message)
+        except Busy as exc:
+            form.add_error(None, exc.message)
+        else:
+            audit.record(request, "feedback_window", event=event, fields=changed)
+            messages.success(request, _("The feedback survey is saved."))
+            return redirect("backoffice:feedback_window", slug=event.slug)
+    return render(request, "backoffice/feedback_window.html", {"event": event, "state": state, "form": form})
