@@ -11,8 +11,8 @@ from backoffice.models import AuditEntry, EventRole
 from fachtag.models import InterpreterBooking
 from feedback.models import Survey
 from tests.backoffice.test_report import people
-from tests.browser.test_event_setup_browser import assert_success, check_page
-from tests.browser_support import axe_violations, log_in, open_form, submit
+from tests.browser.test_event_setup_browser import assert_success
+from tests.browser_support import axe_violations, check_staff_page, log_in, open_form, submit
 from tests.factories import EventFactory, berlin
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,7 +31,8 @@ def test_an_organiser_arranges_an_interpreter_on_the_dashboard(page, live_server
     organiser = organiser_of(event)
     log_in(page, live_server, organiser)
     url = f"{live_server.url}/staff/events/{event.slug}/"
-    check_page(page, url, organiser)
+    open_form(page, url)
+    check_staff_page(page, organiser)
     warning = page.locator("#interpreting .kern-alert--warning")
     assert warning.inner_text().strip() == "Noch keine Dolmetschung organisiert für Arabisch, Persisch."
     arabic = page.locator("#interpreting tbody tr", has_text="Arabisch")
@@ -63,7 +64,7 @@ def test_an_organiser_sets_the_survey_window_and_switches_it_off(page, live_serv
     open_form(page, f"{live_server.url}/staff/events/{event.slug}/")
     with page.expect_navigation():
         page.click(f"main a[href='/staff/events/{event.slug}/feedback/']")
-    check_page(page, page.url, organiser)
+    check_staff_page(page, organiser)
     assert page.input_value("#id_opens_at") == "2099-03-13T09:00"  # the default: the next morning
 
     # A closing before the opening: answered next to the field, what she entered kept.
