@@ -163,6 +163,10 @@ FORM_PAGES = {
     "feedback:change": [
         "tests/browser/test_feedback_browser.py::test_she_answers_in_arabic_at_375_pixels_and_changes_her_answer"
     ],
+    # The mediators' survey (#25, H13): her feedback on a series, then her change of it.
+    "mediators:feedback": [
+        "tests/browser/test_series_feedback_browser.py::test_a_mediator_answers_for_her_series_per_session_and_changes_her_answer"
+    ],
 }
 
 
