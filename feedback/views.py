@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from fachtag.models import Workshop
+from fachtag.models import Event, Workshop
 from feedback import services
 from feedback.forms import FeedbackForm
 
@@ -64,7 +64,9 @@ def answer(request, token: str):
 def change(request, slug: str):
     key = request.COOKIES.get(cookie_name(slug), "")
     answer = services.answer_for_key(slug=slug, edit_key=key)
-    if answer is None:
+    if (
+        answer is None or answer.survey.event.kind != Event.Kind.FACHTAG
+    ):  # a series': in the mediators' portal
         return _problem(request, "no_key", status=404)
     survey = answer.survey
     now = timezone.now()

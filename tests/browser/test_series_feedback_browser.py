@@ -48,9 +48,12 @@ def test_a_mediator_answers_for_her_series_per_session_and_changes_her_answer(pa
     log_in(page, live_server, user)
     link = f"{live_server.url}/ar/my/trainings/{enrolment.pk}/feedback/"
 
-    for language in ("de", "ar"):  # no horizontal scroll at 320 px
-        page.set_viewport_size({"width": 320, "height": 800})
+    page.set_viewport_size({"width": 320, "height": 800})
+    for language in ("de", "ar"):  # no horizontal scroll at 320 px: her form, and the portal offering it
         open_form(page, link.replace("/ar/", f"/{language}/"))
+        assert scroll_width(page) <= 320, language
+        page.goto(f"{live_server.url}/{language}/my/trainings/")
+        assert page.locator(f"main a[href$='/my/trainings/{enrolment.pk}/feedback/']").is_visible()
         assert scroll_width(page) <= 320, language
 
     # The portal offers it while the survey is open; she follows it on her phone.

@@ -238,6 +238,8 @@ def test_she_answers_per_session_once_and_changes_her_answer_until_the_survey_cl
 
     bad = client.post(url, {"comment": "x"})
     assert bad.status_code == 200 and 'aria-invalid="true"' in bad.content.decode()
+    worse = client.post(url, {"overall": "5", f"workshop_{first.pk}": "x\x00", f"workshop_{second.pk}": "5"})
+    assert worse.status_code == 200 and f'id="id_workshop_{first.pk}_error"' in worse.content.decode()
     assert Answer.objects.count() == 0 and cookie_name(open_survey.event.slug) not in bad.cookies
 
     done = client.post(url, {"overall": "5", f"workshop_{first.pk}": "4", "comment": "شكرًا"})
@@ -250,6 +252,8 @@ def test_she_answers_per_session_once_and_changes_her_answer_until_the_survey_cl
         "شكرًا",
     )
 
+    # Her cookie opens her answer in the portal only, not in the participants' form of a Fachtag.
+    assert client.get(reverse("feedback:change", kwargs={"slug": open_survey.event.slug})).status_code == 404
     # Back with her cookie: her answer, to change.
     again = client.get(url).content.decode()
     assert 'name="overall" id="id_overall_0" value="5" checked' in again
