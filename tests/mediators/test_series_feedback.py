@@ -333,9 +333,9 @@ def test_retention_deletes_the_series_answers_with_the_series(open_survey, leyla
 def test_her_feedback_page_keeps_its_query_budget(open_survey, leyla, client, django_assert_max_num_queries):
     client.force_login(leyla.user)
     url = feedback_url(enrolment_of(leyla))
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(7):
         assert client.get(url).status_code == 200
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(12):
         assert client.post(url, {"overall": "4"}).status_code == 302
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(8):
         assert client.get(url).status_code == 200
