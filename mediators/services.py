@@ -1,4 +1,5 @@
-"""Every state change for mediators: invitations, enrolments, replies, attendance, certificates."""
+"""Every state change for mediators: invitations, enrolments, replies, attendance, certificates, and the
+survey on a series (asked through the feedback app, see "Feedback on a series" below)."""
 
 import logging
 from datetime import datetime, timedelta

@@ -16,6 +16,7 @@ from django.utils import formats, timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from config.ids import parse_ids
@@ -188,12 +189,14 @@ def certificate(request, enrolment_id: int):
     return response
 
 
+@never_cache
 @login_required
 def feedback_form(request, enrolment_id: int):
     """Her anonymous feedback on a series she attended (see mediators.services, "Feedback on a series"):
     while the survey is open, once; changed later on the device that holds the key in her cookie."""
+    profile = _profile(request)
     enrolment = get_object_or_404(
-        Enrolment.objects.select_related("event"), pk=enrolment_id, mediator=_profile(request)
+        Enrolment.objects.select_related("event"), pk=enrolment_id, mediator=profile
     )
     survey = services.series_survey(enrolment)
     now = timezone.now()
@@ -221,7 +224,7 @@ def feedback_form(request, enrolment_id: int):
                     enrolment=enrolment,
                     survey=survey,
                     data=form.data_object(),
-                    language=enrolment.mediator.language,
+                    language=profile.language,
                     now=now,
                 )
         except feedback.AlreadyAnswered:

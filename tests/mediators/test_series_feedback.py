@@ -335,7 +335,7 @@ def test_her_feedback_page_keeps_its_query_budget(open_survey, leyla, client, dj
     url = feedback_url(enrolment_of(leyla))
     with django_assert_max_num_queries(7):
         assert client.get(url).status_code == 200
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(11):
         assert client.post(url, {"overall": "4"}).status_code == 302
     with django_assert_max_num_queries(8):
         assert client.get(url).status_code == 200
