@@ -192,7 +192,9 @@ class SeriesFeedbackForm(FeedbackForm):
         del self.fields["next_steps"]
         self.fields["overall"].label = _("How was this training series for you overall?")
         for session in sessions:
-            self.fields[f"workshop_{session.pk}"].label = _("Session: %(title)s") % {"title": session.title}
+            # Isolated (FSI … PDI): a German title keeps its order inside an Arabic or Persian label.
+            title = f"\u2068{session.title}\u2069"
+            self.fields[f"workshop_{session.pk}"].label = _("Session: %(title)s") % {"title": title}
         self.fields["comment"].label = _(
             "What would help you more in your work as a mediator? Is there anything else you would like "
             "to tell us?"
