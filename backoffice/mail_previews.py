@@ -53,6 +53,7 @@ GROUPS = [
             "training_session_cancelled",
             "training_reminder",
             "training_certificate",
+            "training_feedback_invitation",
         ],
     ),
 ]
@@ -244,6 +245,13 @@ def _mediator_context(kind: str, language: str) -> dict:
                 invitation_path_de=path_de,
                 valid_until=valid_until,
                 valid_until_de=valid_until_de,
+            )
+            return context
+        if kind == "training_feedback_invitation":  # mediators.services.invite_to_feedback
+            context.update(
+                event_title=event.title,
+                closes_on=formats.date_format(timezone.localdate() + timedelta(days=14), "DATE_FORMAT"),
+                feedback_path=reverse("mediators:feedback", kwargs={"enrolment_id": enrolment.pk}),
             )
             return context
         if kind.startswith("training_session") or kind == "training_reminder":

@@ -52,7 +52,8 @@ class Survey(models.Model):
 
 
 class UsedLink(models.Model):
-    """Her link was used: the hash of (survey, her registration's random uuid), nothing else."""
+    """Her link was used: a keyed HMAC of (survey, her registration's random uuid, or for a mediator her
+    enrolment), nothing else (feedback.services.used_digest)."""
 
     digest = models.CharField(max_length=64, primary_key=True)
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="used_links")

@@ -1,10 +1,22 @@
 """Feedback: surveys open the morning after a Fachtag, one invitation per participant, anonymous answers.
 
 Every state change of the feedback app happens here (the views and the task only call these functions).
+
+Other kinds of event (a mediators' training series) are asked by the same beat, without this app knowing
+who their respondents are: an app above it registers an inviter for its event kind
+(`register_inviter(Event.Kind.TRAINING, mediators.services.invite_to_feedback)` in its AppConfig.ready).
+For such a kind, `create_due_surveys` makes the survey with the same default window and `invite` hands the
+open survey to the inviter, which queues one keyed message per respondent and stores each answer through
+`answer_once` with a respondent string of its own; a Fachtag's participants stay this module's own.
+
+Whoever answered is remembered only as a UsedLink: a keyed HMAC (the site's SECRET_KEY, a fixed salt) of the
+survey and the respondent. Someone holding only the database cannot recompute it from the guessable values
+(a registration's uuid, an enrolment's id) to learn who answered.
 """
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -14,6 +26,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.crypto import salted_hmac
 
 from fachtag.models import Event
 from feedback.models import Answer, Survey, UsedLink
@@ -22,6 +35,15 @@ from registrations.models import Booking, Registration
 
 SALT = "feedback.answer"
 KIND = "feedback_invitation"
+USED_SALT = "feedback.used-link"
+
+# Event kind -> inviter(survey=, now=) -> number of messages written (see the module docstring).
+_INVITERS: dict[str, Callable[..., int]] = {}
+
+
+def register_inviter(kind: str, inviter: Callable[..., int]) -> None:
+    """An app above feedback asks the respondents of its kind of event (called once, in AppConfig.ready)."""
+    _INVITERS[kind] = inviter
 
 
 class FeedbackError(Exception):
@@ -59,9 +81,10 @@ def default_window(event: Event) -> tuple[datetime, datetime]:
 
 
 def create_due_surveys(*, now: datetime) -> int:
-    """Every Fachtag that has ended (and is not anonymised) gets its survey, with the default window."""
+    """Every Fachtag (and event of a kind with a registered inviter) that has ended and is not anonymised
+    gets its survey, with the default window."""
     events = Event.objects.filter(
-        kind=Event.Kind.FACHTAG, ends_at__lte=now, anonymised_at=None, survey__isnull=True
+        kind__in=[Event.Kind.FACHTAG, *_INVITERS], ends_at__lte=now, anonymised_at=None, survey__isnull=True
     ).only("pk", "ends_at")
     created = 0
     for event in events:
@@ -94,6 +117,10 @@ def invite(*, survey_id: int, now: datetime) -> int:
     survey = Survey.objects.select_related("event").get(pk=survey_id)
     if not survey.is_open(now):
         return 0
+    if survey.event.kind != Event.Kind.FACHTAG:
+        written = _INVITERS[survey.event.kind](survey=survey, now=now)
+        Survey.objects.filter(pk=survey.pk, invitations_queued_at=None).update(invitations_queued_at=now)
+        return written
     written = 0
     for registration in participants(survey.event_id).only("pk", "uuid", "name", "email", "language"):
         with translation.override(registration.language), timezone.override(settings.TIME_ZONE):
@@ -141,8 +168,13 @@ def read_token(token: str) -> tuple[Registration, Survey]:
     return registration, survey
 
 
+def used_digest(survey_id: int, respondent: str) -> str:
+    """The used-marker of one respondent of one survey: a keyed HMAC-SHA256 (64 hex digits)."""
+    return salted_hmac(USED_SALT, f"{survey_id}:{respondent}", algorithm="sha256").hexdigest()
+
+
 def _digest(survey: Survey, registration: Registration) -> str:
-    return hashlib.sha256(f"{survey.pk}:{registration.uuid.hex}".encode()).hexdigest()
+    return used_digest(survey.pk, registration.uuid.hex)
 
 
 def hash_key(edit_key: str) -> str:
@@ -168,12 +200,32 @@ def answer(
 ) -> str:
     """Store her answer without any link to her registration; mark her link used. Returns the edit key
     (shown to her once, kept in a cookie), of which only a hash is stored."""
+    return _answer(digest=_digest(survey, registration), survey=survey, data=data, language=language, now=now)
+
+
+def answer_once(*, survey: Survey, respondent: str, data: AnswerData, language: str, now: datetime) -> str:
+    """The same for a respondent another app names (e.g. "enrolment:12"): stored without it, only its
+    used-marker kept. AlreadyAnswered for a second answer, SurveyClosed outside the window. The edit key."""
+    return _answer(
+        digest=used_digest(survey.pk, respondent), survey=survey, data=data, language=language, now=now
+    )
+
+
+def answered(respondents: dict[int, str]) -> set[int]:
+    """Of {survey id: respondent}, the surveys that respondent has answered (one query)."""
+    digests = [used_digest(survey_id, respondent) for survey_id, respondent in respondents.items()]
+    if not digests:
+        return set()
+    return set(UsedLink.objects.filter(digest__in=digests).values_list("survey_id", flat=True))
+
+
+def _answer(*, digest: str, survey: Survey, data: AnswerData, language: str, now: datetime) -> str:
     if not survey.is_open(now):
         raise SurveyClosed
     edit_key = secrets.token_urlsafe(32)
     try:
         with transaction.atomic():
-            UsedLink.objects.create(digest=_digest(survey, registration), survey=survey)
+            UsedLink.objects.create(digest=digest, survey=survey)
             Answer.objects.create(
                 survey=survey, language=language, edit_key_hash=hash_key(edit_key), **_fields(data)
             )

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from fachtag.models import Workshop
+from fachtag.models import Event, Workshop
 from feedback import services
 from feedback.forms import FeedbackForm
 
@@ -66,7 +66,8 @@ def answer(request, token: str):
 def change(request, slug: str):
     key = request.COOKIES.get(cookie_name(slug), "")
     answer = services.answer_for_key(slug=slug, edit_key=key)
-    if answer is None:
+    # A training series' answer is changed in the mediators' portal (mediators.views.feedback_form).
+    if answer is None or answer.survey.event.kind != Event.Kind.FACHTAG:
         return _problem(request, "no_key", status=404)
     survey = answer.survey
     now = timezone.now()

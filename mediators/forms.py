@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from config.ids import IdField
 from fachtag.languages import SESSION_LANGUAGES
+from feedback.forms import FeedbackForm
+from feedback.services import AnswerData
 from mediators import imports
 from mediators.models import MediatorProfile, SessionRecord
 from registrations.validators import name_characters, no_control_characters, phone_number
@@ -179,3 +181,29 @@ class ProfileForm(forms.Form):
         validators=[phone_number],
         widget=forms.TextInput(attrs={"autocomplete": "tel"}),
     )
+
+
+class SeriesFeedbackForm(FeedbackForm):
+    """Her feedback on a training series, in the Answer shape of a Fachtag's: the series overall, each
+    session she attended ({session id: rating}), a free text. No next steps, no childcare or interpreting."""
+
+    def __init__(self, *args, sessions=(), **kwargs):
+        super().__init__(*args, workshops=sessions, **kwargs)
+        del self.fields["next_steps"]
+        self.fields["overall"].label = _("How was this training series for you overall?")
+        for session in sessions:
+            # Isolated (FSI … PDI): a German title keeps its order inside an Arabic or Persian label.
+            title = f"\u2068{session.title}\u2069"
+            self.fields[f"workshop_{session.pk}"].label = _("Session: %(title)s") % {"title": title}
+        self.fields["comment"].label = _(
+            "What would help you more in your work as a mediator? Is there anything else you would like "
+            "to tell us?"
+        )
+
+    def data_object(self) -> AnswerData:
+        data = self.cleaned_data
+        return AnswerData(
+            overall=data["overall"],
+            workshops={pk: data.get(f"workshop_{pk}") for pk in self.workshop_ids},
+            comment=data["comment"],
+        )

@@ -1,9 +1,11 @@
-"""Every state change for mediators: invitations, enrolments, replies, attendance, certificates."""
+"""Every state change for mediators: invitations, enrolments, replies, attendance, certificates, and the
+survey on a series (asked through the feedback app, see "Feedback on a series" below)."""
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import transaction
@@ -13,6 +15,8 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy
 
 from fachtag.models import Event, Workshop
+from feedback import services as feedback
+from feedback.models import Survey
 from mediators import calendar, imports
 from mediators.models import Enrolment, MediatorProfile, SessionRecord, new_feed_token
 from notifications import outbox
@@ -418,9 +422,7 @@ def session_when(session: Workshop) -> str:
     return f"{formats.date_format(start, 'DATE_FORMAT')}, {start:%H:%M}–{end:%H:%M}"
 
 
-def _message(
-    profile: MediatorProfile, kind: str, *, key: str, enrolment=None, calendar=None, context=None
-) -> None:
+def _message(profile: MediatorProfile, kind: str, *, key: str, enrolment=None, calendar=None, context=None):
     user = profile.user
     with translation.override(profile.language):
         full = {
@@ -442,7 +444,9 @@ def _message(
             ]
     if calendar is not None:
         full["calendar"] = {**calendar, "attendee": [user.email, full["name"] or user.email]}
-    outbox.enqueue(key=f"mediator:{key}", kind=kind, to=user.email, language=profile.language, context=full)
+    return outbox.enqueue(
+        key=f"mediator:{key}", kind=kind, to=user.email, language=profile.language, context=full
+    )
 
 
 def pool():
@@ -456,4 +460,64 @@ def replies_for(event: Event):
         SessionRecord.objects.filter(enrolment__event=event)
         .select_related("enrolment__mediator__user", "session__slot")
         .order_by("session__slot__starts_at", "enrolment__mediator__user__email")
+    )
+
+
+# --- Feedback on a series ------------------------------------------------------------------------------
+# The feedback app asks a series' mediators through invite_to_feedback (registered in MediatorsConfig.ready
+# for training series: the same beat and window as a Fachtag's survey). Her answer is stored by
+# feedback.services without any link to her: only a keyed hash of (survey, feedback_respondent) marks that
+# she answered. She answers behind her login in the portal; the edit key in her cookie lets her change it.
+
+FEEDBACK_KIND = "training_feedback_invitation"
+
+
+def feedback_respondent(enrolment_id: int) -> str:
+    """Who she is to the feedback app (never stored: only its keyed hash is)."""
+    return f"enrolment:{enrolment_id}"
+
+
+def attended_sessions(enrolment: Enrolment, *, now=None) -> list[Workshop]:
+    """The sessions she attended that took place, in order: the ones she is asked about."""
+    return [record.session for record in sessions_that_count(enrolment, now=now)]
+
+
+def invite_to_feedback(*, survey: Survey, now: datetime) -> int:
+    """One invitation per mediator of the series who attended at least one session (and is still in the
+    pool), in her language. Keyed per survey and enrolment: a second run writes nothing twice. Returns
+    the number of messages written now."""
+    enrolments = (
+        Enrolment.objects.filter(event_id=survey.event_id, mediator__is_active=True)
+        .filter(pk__in=Enrolment.objects.filter(took_place("records__", now=now)).values("pk"))
+        .select_related("mediator__user")
+        .order_by("pk")
+    )
+    written = 0
+    for enrolment in enrolments:
+        profile = enrolment.mediator
+        with translation.override(profile.language), timezone.override(settings.TIME_ZONE):
+            context = {
+                "event_title": survey.event.title,
+                "closes_on": formats.date_format(timezone.localtime(survey.closes_at), "DATE_FORMAT"),
+                "feedback_path": reverse("mediators:feedback", kwargs={"enrolment_id": enrolment.pk}),
+            }
+        with transaction.atomic():
+            message = _message(
+                profile, FEEDBACK_KIND, key=f"feedback:{survey.pk}:{enrolment.pk}", context=context
+            )
+        written += message is not None
+    return written
+
+
+def series_survey(enrolment: Enrolment) -> Survey | None:
+    return Survey.objects.filter(event_id=enrolment.event_id).first()
+
+
+def give_feedback(
+    *, enrolment: Enrolment, survey: Survey, data: feedback.AnswerData, language: str, now: datetime
+) -> str:
+    """Her anonymous answer for the series (feedback.services.answer_once): AlreadyAnswered the second
+    time, SurveyClosed outside its window. Returns her edit key, for her cookie only."""
+    return feedback.answer_once(
+        survey=survey, respondent=feedback_respondent(enrolment.pk), data=data, language=language, now=now
     )

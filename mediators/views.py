@@ -12,16 +12,26 @@ from django.db.models import Max, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from config.ids import parse_ids
 from fachtag.models import Event
+from feedback import services as feedback
+from feedback.views import cookie_name
 from mediators import calendar, certificates, services
-from mediators.forms import EnrolForm, InvitationPasswordForm, InviteForm, ProfileForm, ReplyForm
+from mediators.forms import (
+    EnrolForm,
+    InvitationPasswordForm,
+    InviteForm,
+    ProfileForm,
+    ReplyForm,
+    SeriesFeedbackForm,
+)
 from mediators.models import MANAGE_PERMISSION, Enrolment, MediatorProfile, SessionRecord
 from notifications import calendar as ics
 
@@ -55,23 +65,32 @@ def portal(request):
     records = SessionRecord.objects.select_related("session__slot").order_by("session__slot__starts_at")
     enrolments = (
         Enrolment.objects.filter(mediator=profile)
-        .select_related("event")
+        .select_related("event", "event__survey")
         .prefetch_related(Prefetch("records", queryset=records))
         .order_by("-event__starts_at")
     )
     now = timezone.now()
     overview = []
+    asking = {}  # open surveys of series she attended: survey id -> her overview item
     for enrolment in enrolments:
         attended = sum(1 for record in enrolment.records.all() if services.counts(record, now=now))
         needed = enrolment.event.min_sessions_for_certificate
-        overview.append(
-            {
-                "enrolment": enrolment,
-                "attended": attended,
-                "needed": needed,
-                "certified": services.certificate_due(enrolment.event, attended),
-            }
-        )
+        item = {
+            "enrolment": enrolment,
+            "attended": attended,
+            "needed": needed,
+            "certified": services.certificate_due(enrolment.event, attended),
+            "feedback": None,
+        }
+        survey = getattr(enrolment.event, "survey", None)
+        if attended and survey is not None and survey.is_open(now):
+            asking[survey.pk] = item
+        overview.append(item)
+    answered = feedback.answered(
+        {pk: services.feedback_respondent(item["enrolment"].pk) for pk, item in asking.items()}
+    )
+    for pk, item in asking.items():
+        item["feedback"] = "change" if pk in answered else "give"
     feed = settings.SITE_URL + reverse("mediators:feed", kwargs={"token": profile.feed_token})
     return render(
         request,
@@ -168,6 +187,71 @@ def certificate(request, enrolment_id: int):
     response = HttpResponse(certificates.certificate_pdf(enrolment), content_type="application/pdf")
     response["Content-Disposition"] = certificates.content_disposition(enrolment)
     return response
+
+
+@never_cache
+@login_required
+def feedback_form(request, enrolment_id: int):
+    """Her anonymous feedback on a series she attended (see mediators.services, "Feedback on a series"):
+    while the survey is open, once; changed later on the device that holds the key in her cookie."""
+    profile = _profile(request)
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related("event"), pk=enrolment_id, mediator=profile
+    )
+    survey = services.series_survey(enrolment)
+    now = timezone.now()
+    sessions = services.attended_sessions(enrolment, now=now)
+    if survey is None or not sessions:
+        raise Http404
+    context = {"event": enrolment.event, "survey": survey}
+    if not survey.is_open(now):
+        state = "closed" if now >= survey.closes_at else "not_yet"
+        return render(request, "mediators/feedback.html", {**context, "state": state})
+    key = request.COOKIES.get(cookie_name(enrolment.event.slug), "")
+    existing = None
+    if survey.pk in feedback.answered({survey.pk: services.feedback_respondent(enrolment.pk)}):
+        existing = feedback.answer_for_key(slug=enrolment.event.slug, edit_key=key)
+        if existing is None:
+            return render(request, "mediators/feedback.html", {**context, "state": "used"})
+    initial = SeriesFeedbackForm.initial_from(existing) if existing else None
+    form = SeriesFeedbackForm(request.POST or None, sessions=sessions, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if existing:
+                feedback.change(survey_id=survey.pk, edit_key=key, data=form.data_object(), now=now)
+            else:
+                key = services.give_feedback(
+                    enrolment=enrolment,
+                    survey=survey,
+                    data=form.data_object(),
+                    language=profile.language,
+                    now=now,
+                )
+        except feedback.AlreadyAnswered:
+            return render(request, "mediators/feedback.html", {**context, "state": "used"})
+        except feedback.SurveyClosed:
+            return render(request, "mediators/feedback.html", {**context, "state": "closed"})
+        messages.success(
+            request,
+            _("Thank you for your feedback. You can change it on this device until %(date)s.")
+            % {"date": formats.date_format(timezone.localtime(survey.closes_at), "DATE_FORMAT")},
+        )
+        response = redirect("mediators:portal")
+        response.set_cookie(  # her edit key lives only in her browser, until the survey closes
+            cookie_name(enrolment.event.slug),
+            key,
+            expires=survey.closes_at,
+            path="/",
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
+    return render(
+        request,
+        "mediators/feedback.html",
+        {**context, "state": "form", "form": form, "changing": existing is not None},
+    )
 
 
 @login_required

@@ -170,6 +170,10 @@ FORM_PAGES = {
     "backoffice:feedback_window": [
         "tests/browser/test_interpreting_feedback_browser.py::test_an_organiser_sets_the_survey_window_and_switches_it_off"
     ],
+    # The mediators' survey (#25, H13): her feedback on a series, then her change of it.
+    "mediators:feedback": [
+        "tests/browser/test_series_feedback_browser.py::test_a_mediator_answers_for_her_series_per_session_and_changes_her_answer"
+    ],
 }
 
 
