@@ -85,3 +85,10 @@ def test_the_retention_periods_take_the_languages_plural_forms(client, language)
 def test_each_plural_form_of_a_period(client, language, days, expected):
     EventFactory(title_de="Frist", sensitive_retention_days=days, retention_days=120)
     assert expected in section(page(client, "privacy", language), "retention")
+
+
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
+def test_the_privacy_notice_tells_of_both_feedback_surveys(client, language):
+    """The anonymous feedback after a Fachtag and after a training series, under "how long we keep data"."""
+    retention = section(page(client, "privacy", language), "retention")
+    assert '<li id="feedback">' in retention and '<li id="feedback-training">' in retention
