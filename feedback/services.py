@@ -7,7 +7,8 @@ who their respondents are: an app above it registers an inviter for its event ki
 (`register_inviter(Event.Kind.TRAINING, mediators.services.invite_to_feedback)` in its AppConfig.ready).
 For such a kind, `create_due_surveys` makes the survey with the same default window and `invite` hands the
 open survey to the inviter, which queues one keyed message per respondent and stores each answer through
-`answer_once` with a respondent string of its own; a Fachtag's participants stay this module's own.
+`answer_once` with a respondent string of its own. A Fachtag's inviter (its participants) is this module's
+own `invite_participants`, registered the same way.
 
 Whoever answered is remembered only as a UsedLink: a keyed HMAC (the site's SECRET_KEY, a fixed salt) of the
 survey and the respondent. Someone holding only the database cannot recompute it from the guessable values
@@ -84,7 +85,7 @@ def create_due_surveys(*, now: datetime) -> int:
     """Every Fachtag (and event of a kind with a registered inviter) that has ended and is not anonymised
     gets its survey, with the default window."""
     events = Event.objects.filter(
-        kind__in=[Event.Kind.FACHTAG, *_INVITERS], ends_at__lte=now, anonymised_at=None, survey__isnull=True
+        kind__in=list(_INVITERS), ends_at__lte=now, anonymised_at=None, survey__isnull=True
     ).only("pk", "ends_at")
     created = 0
     for event in events:
@@ -111,16 +112,9 @@ def make_token(registration: Registration) -> str:
     return signing.dumps(registration.uuid.hex, salt=SALT)
 
 
-def invite(*, survey_id: int, now: datetime) -> int:
-    """Queue one invitation per participant of an open survey, in her language. Keyed per survey and
-    registration: a second run writes nothing twice. Returns the number of messages written now."""
-    survey = Survey.objects.select_related("event").get(pk=survey_id)
-    if not survey.is_open(now):
-        return 0
-    if survey.event.kind != Event.Kind.FACHTAG:
-        written = _INVITERS[survey.event.kind](survey=survey, now=now)
-        Survey.objects.filter(pk=survey.pk, invitations_queued_at=None).update(invitations_queued_at=now)
-        return written
+def invite_participants(*, survey: Survey, now: datetime) -> int:
+    """A Fachtag's inviter: one invitation per participant, in her language, with her own link. Keyed per
+    survey and registration: a second run writes nothing twice."""
     written = 0
     for registration in participants(survey.event_id).only("pk", "uuid", "name", "email", "language"):
         with translation.override(registration.language), timezone.override(settings.TIME_ZONE):
@@ -140,6 +134,19 @@ def invite(*, survey_id: int, now: datetime) -> int:
                 context=context,
             )
         written += message is not None
+    return written
+
+
+register_inviter(Event.Kind.FACHTAG, invite_participants)
+
+
+def invite(*, survey_id: int, now: datetime) -> int:
+    """Queue the invitations of an open survey through the inviter of its kind of event. Returns the number
+    of messages written now (none twice, however often it runs)."""
+    survey = Survey.objects.select_related("event").get(pk=survey_id)
+    if not survey.is_open(now):
+        return 0
+    written = _INVITERS[survey.event.kind](survey=survey, now=now)
     Survey.objects.filter(pk=survey.pk, invitations_queued_at=None).update(invitations_queued_at=now)
     return written
 
