@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Avg, Count, Exists, OuterRef, Q
-from django.db.models.functions import TruncDate
-from django.utils import timezone, translation
+from django.db.models.functions import TruncWeek
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from backoffice.exports import Export, Section
@@ -85,15 +85,16 @@ def _totals(event: Event) -> dict:
     )
 
 
-def _per_day(event: Event) -> list[tuple]:
+def _per_week(event: Event) -> list[tuple]:
+    """(Monday of the week in Berlin, sign-ups made that week), in time order."""
     rows = (
         Registration.objects.filter(event=event)
-        .annotate(day=TruncDate("created_at"))
-        .values("day")
+        .annotate(week=TruncWeek("created_at"))
+        .values("week")
         .annotate(n=Count("pk"))
-        .order_by("day")
+        .order_by("week")
     )
-    return [(row["day"], row["n"]) for row in rows]
+    return [(timezone.localtime(row["week"]).date(), row["n"]) for row in rows]
 
 
 def _workshops(event: Event) -> list[Workshop]:
@@ -216,8 +217,12 @@ def build(event: Event) -> Report:
     for key, name in names.items():
         total_table.rows.append(Row(name, [totals[key]], before[key] if before else None))
 
-    days = Table("days", _("Sign-ups per day"), [_("Sign-ups")], _("Day"))
-    days.rows = [Row(day.isoformat(), [masked(n)]) for day, n in _per_day(event)]
+    # Sign-ups over time: counts of a week tell nothing about anyone, so they are not masked.
+    weeks = Table("weeks", _("Sign-ups per week"), [_("New sign-ups"), _("Sign-ups so far")], _("Week from"))
+    so_far = 0
+    for monday, n in _per_week(event):
+        so_far += n
+        weeks.rows.append(Row(formats.date_format(monday, "SHORT_DATE_FORMAT"), [n, so_far]))
 
     workshops = Table(
         "workshops",
@@ -265,7 +270,7 @@ def build(event: Event) -> Report:
         event,
         previous,
         total_table,
-        [total_table, days, workshops, childcare, interpreting, languages],
+        [total_table, weeks, workshops, childcare, interpreting, languages],
         feedback=build_feedback(event, previous),
     )
 
