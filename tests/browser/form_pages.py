@@ -197,7 +197,7 @@ NO_FORM = {
     "mediators:certificate": "download (PDF)",
     "mediators:feed": "calendar feed (.ics)",
     "backoffice:index": "list of events",
-    "backoffice:dashboard": "figures",
+    "backoffice:dashboard": "figures; its interpreter buttons post to backoffice:interpreter (in FORM_PAGES)",
     "backoffice:programme": "the programme page; each of its forms posts to a backoffice:programme_* URL",
     "backoffice:participants": "list with a GET filter form",
     "backoffice:registration": "her page; its action forms post to the backoffice:cancel/confirm/... URLs",
