@@ -32,7 +32,9 @@ def reflows_at_320(page, organiser, language: str, direction: str) -> None:
 def test_an_organiser_builds_and_changes_the_programme_on_one_page(page, live_server):
     event = EventFactory(slug="fachtag-2099", title_de="Fachtag Arbeitsmarktintegration von Migrantinnen")
     morning = TimeSlotFactory(event=event, title_de="Workshop-Phase I")  # 10:00–11:30
-    pause = TimeSlotFactory(event=event, title_de="Pause", starts_at=berlin(2099, 3, 12, 12, 0))
+    pause = TimeSlotFactory(
+        event=event, title_de="Pause", starts_at=berlin(2099, 3, 12, 12), ends_at=berlin(2099, 3, 12, 13)
+    )
     first = WorkshopFactory(slot=morning, title_de="Anerkennung ausländischer Berufsabschlüsse", capacity=3)
     second = WorkshopFactory(slot=morning, title_de="Bewerbungstraining", capacity=10)
     seated = [sign_up(event, first), sign_up(event, first)]
