@@ -192,7 +192,7 @@ def certificate(request, enrolment_id: int):
 @never_cache
 @login_required
 def feedback_form(request, enrolment_id: int):
-    """Her anonymous feedback on a series she attended (see mediators.services, "Feedback on a series"):
+    """Her anonymous feedback on a series she attended (see mediators.services.series_feedback):
     while the survey is open, once; changed later on the device that holds the key in her cookie."""
     profile = _profile(request)
     enrolment = get_object_or_404(
