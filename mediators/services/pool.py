@@ -5,8 +5,9 @@ from django.db.models import Count
 from mediators.models import MediatorProfile, new_feed_token
 
 
-def set_active(*, profile_id: int, active: bool) -> None:
-    MediatorProfile.objects.filter(pk=profile_id).update(is_active=active)
+def set_active(*, profile_id: int, active: bool) -> bool:
+    """She is in the pool (active) or no longer. False when there is no such profile: nothing changed."""
+    return bool(MediatorProfile.objects.filter(pk=profile_id).update(is_active=active))
 
 
 def renew_feed(*, profile_id: int) -> str:
