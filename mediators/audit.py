@@ -8,8 +8,9 @@ signal, and the back office writes the entry in its receiver (connected in Backo
 record() has the signature of backoffice.audit.record. The staff views call it inside the transaction
 of the change, after the service has made it: Django runs receivers synchronously in the sender's thread,
 so the entry is written in that same transaction, and a failing write undoes the change. A refused change
-(a form error, a session not yet begun, an unknown profile) never reaches record(). The detail holds ids
-and counts only: never names, addresses or languages.
+(a form error, a session not yet begun, an unknown profile) never reaches record(), nor one that changed
+nothing (nobody new to invite or enrol). The detail holds ids and counts only: never names, addresses or
+languages.
 """
 
 from django.db import transaction
