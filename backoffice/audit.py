@@ -18,6 +18,12 @@ def record(request, action: str, *, event=None, registration=None, **detail) -> 
     )
 
 
+def record_mediators_action(sender, *, request, action: str, event, detail: dict, **signal) -> None:
+    """The receiver of mediators.audit.staff_action (connected in BackofficeConfig.ready): mediators sits
+    below the back office and cannot call record() itself; see mediators/audit.py."""
+    record(request, action, event=event, **detail)
+
+
 # What each action is called on the staff pages (the code stays in the log; an action not named here is
 # shown by its code).
 ACTION_LABELS = {
@@ -56,6 +62,13 @@ ACTION_LABELS = {
     "interpreter_arranged": _("Interpreter marked as arranged"),
     "interpreter_removed": _("Interpreter no longer marked as arranged"),
     "feedback_window": _("Feedback survey changed"),
+    # H16 (#25): the organisers' actions on mediators (mediators/audit.py).
+    "mediator_invite": _("Mediators invited"),
+    "mediator_import": _("Mediators imported from a list and invited"),
+    "mediator_activate": _("Mediator activated"),
+    "mediator_deactivate": _("Mediator deactivated"),
+    "mediator_enrol": _("Mediators enrolled in a training series"),
+    "mediator_attendance": _("Attendance at a training session recorded"),
 }
 
 

@@ -213,7 +213,7 @@ def _registration_context(kind: str, language: str, texts: dict) -> dict:
 
 
 def _mediator_context(kind: str, language: str) -> dict:
-    """What mediators.services._message puts in the outbox row, without the row."""
+    """What mediators.services.messages._message puts in the outbox row, without the row."""
     event = sample_event(Event.Kind.TRAINING)
     profile = MediatorProfile(language=language)
     enrolment = Enrolment(id=1, event=event, mediator=profile)

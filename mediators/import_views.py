@@ -4,10 +4,11 @@ invites the valid rows. The file is not stored: Django reads an upload of up to 
 preview."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import ngettext
 
-from mediators import imports, services
+from mediators import audit, imports, services
 from mediators.forms import ImportForm
 from mediators.views import manages_mediators
 
@@ -29,7 +30,15 @@ def staff_import_preview(request):
     if not upload:
         return redirect("mediators-staff:import")
     if request.method == "POST":
-        invited = services.import_mediators(table=upload["table"], by_user_id=request.user.pk)
+        with transaction.atomic():
+            invited = services.import_mediators(table=upload["table"], by_user_id=request.user.pk)
+            if invited:
+                audit.record(
+                    request,
+                    "mediator_import",
+                    profiles=[profile.pk for profile in invited],
+                    rows=len(upload["table"]) - 1,
+                )
         del request.session[SESSION_KEY]
         messages.success(
             request,

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,7 +24,7 @@ from config.ids import parse_ids
 from fachtag.models import Event
 from feedback import services as feedback
 from feedback.views import cookie_name
-from mediators import calendar, certificates, services
+from mediators import audit, calendar, certificates, services
 from mediators.forms import (
     EnrolForm,
     InvitationPasswordForm,
@@ -192,7 +193,7 @@ def certificate(request, enrolment_id: int):
 @never_cache
 @login_required
 def feedback_form(request, enrolment_id: int):
-    """Her anonymous feedback on a series she attended (see mediators.services, "Feedback on a series"):
+    """Her anonymous feedback on a series she attended (see mediators.services.series_feedback):
     while the survey is open, once; changed later on the device that holds the key in her cookie."""
     profile = _profile(request)
     enrolment = get_object_or_404(
@@ -299,11 +300,14 @@ def manages_mediators(view):
 def staff_pool(request):
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        invited = services.invite(
-            emails=form.cleaned_data["emails"],
-            language=form.cleaned_data["language"] or None,
-            names=form.names,
-        )
+        with transaction.atomic():
+            invited = services.invite(
+                emails=form.cleaned_data["emails"],
+                language=form.cleaned_data["language"] or None,
+                names=form.names,
+            )
+            if invited:
+                audit.record(request, "mediator_invite", profiles=[profile.pk for profile in invited])
         messages.success(request, _("%(count)d invitations sent.") % {"count": len(invited)})
         return redirect("mediators-staff:pool")
     trainings = Event.objects.filter(kind=Event.Kind.TRAINING).order_by("-starts_at")
@@ -315,7 +319,13 @@ def staff_pool(request):
 @manages_mediators
 @require_POST
 def staff_set_active(request, profile_id: int):
-    services.set_active(profile_id=profile_id, active=request.POST.get("active") == "1")
+    active = request.POST.get("active") == "1"
+    with transaction.atomic():
+        if services.set_active(profile_id=profile_id, active=active):
+            if active:
+                audit.record(request, "mediator_activate", profile=profile_id)
+            else:
+                audit.record(request, "mediator_deactivate", profile=profile_id)
     return redirect("mediators-staff:pool")
 
 
@@ -325,7 +335,16 @@ def staff_series(request, slug: str):
     form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         chosen = None if form.cleaned_data["everyone"] else [p.pk for p in form.cleaned_data["mediators"]]
-        enrolled = services.enrol(event_id=event.pk, profile_ids=chosen)
+        with transaction.atomic():
+            enrolled = services.enrol(event_id=event.pk, profile_ids=chosen)
+            if enrolled:
+                audit.record(
+                    request,
+                    "mediator_enrol",
+                    event=event,
+                    enrolments=[enrolment.pk for enrolment in enrolled],
+                    profiles=[enrolment.mediator_id for enrolment in enrolled],
+                )
         messages.success(
             request,
             _("%(count)d mediators enrolled; each gets the schedule by e-mail.") % {"count": len(enrolled)},
@@ -357,9 +376,18 @@ def staff_attendance(request, slug: str, session_id: int):
     if request.method == "POST":
         present = parse_ids(request.POST.getlist("present"))
         try:
-            certified = services.record_attendance(
-                session_id=session.pk, present_record_ids=present, recorded_by=request.user
-            )
+            with transaction.atomic():
+                certified = services.record_attendance(
+                    session_id=session.pk, present_record_ids=present, recorded_by=request.user
+                )
+                audit.record(
+                    request,
+                    "mediator_attendance",
+                    event=event,
+                    session=session.pk,
+                    present=sorted(records.filter(attended=True).values_list("pk", flat=True)),
+                    certificates=[enrolment.pk for enrolment in certified],
+                )
         except services.AttendanceTooEarly as too_early:
             error = str(too_early)
         else:

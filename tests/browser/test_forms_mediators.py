@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from backoffice.models import AuditEntry
 from fachtag.models import Event, TimeSlot, Workshop
 from mediators import services
 from mediators.models import Enrolment, MediatorProfile, SessionRecord
@@ -110,3 +111,10 @@ def test_an_organiser_invites_deactivates_enrols_and_records_attendance(page, li
     assert page.url == f"{pool}trainings/{series.slug}/"
     assert reload(record).attended is True
     assert record.attendance_recorded_by == staff
+    # Each action is in the audit log, by this organiser (#25, H16).
+    assert list(AuditEntry.objects.order_by("pk").values_list("actor__email", "action")) == [
+        ("office@example.org", "mediator_invite"),
+        ("office@example.org", "mediator_deactivate"),
+        ("office@example.org", "mediator_enrol"),
+        ("office@example.org", "mediator_attendance"),
+    ]

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from accounts.services import set_staff_language
+from backoffice.models import AuditEntry
 from mediators.models import MediatorProfile
 from notifications.models import OutboxMessage
 from tests.browser_support import axe_violations, log_in, open_form, submit
@@ -91,6 +92,12 @@ def test_an_organiser_imports_a_list_with_good_and_bad_rows(page, live_server):
         ),
     }
     assert OutboxMessage.objects.filter(kind="mediator_invitation").count() == 2
+    (entry,) = AuditEntry.objects.all()  # the organiser and the ids of those invited, nothing else (#25, H16)
+    assert (entry.actor, entry.action, sorted(entry.detail["profiles"])) == (
+        organiser,
+        "mediator_import",
+        sorted(profile.pk for profile in invited),
+    )
     open_form(page, f"{pool}import/")  # the upload page in German too
     assert page.locator("html").get_attribute("lang") == "de"
     assert axe_violations(page) == [] and not scrolls_at_320(page)
