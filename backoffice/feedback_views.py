@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,14 +25,17 @@ def survey_window(request, slug: str):
     form = SurveyWindowForm(request.POST or None, initial=initial, invitations_sent=state.invitations_sent)
     if request.method == "POST" and form.is_valid():
         try:
-            _survey, changed = feedback.set_window(event_id=event.pk, now=timezone.now(), **form.cleaned_data)
+            with transaction.atomic():  # the change and its audit entry together, or neither
+                _survey, changed = feedback.set_window(
+                    event_id=event.pk, now=timezone.now(), **form.cleaned_data
+                )
+                audit.record(request, "feedback_window", event=event, fields=changed)
         except feedback.WindowError as exc:
             usable = exc.field in form.fields and not form.fields[exc.field].disabled
             form.add_error(exc.field if usable else None, exc.message)
         except Busy as exc:
-            form.add_error(None, exc.message)
+            form.add_error(None, exc.staff_message)
         else:
-            audit.record(request, "feedback_window", event=event, fields=changed)
             messages.success(request, _("The feedback survey is saved."))
             return redirect("backoffice:feedback_window", slug=event.slug)
     return render(request, "backoffice/feedback_window.html", {"event": event, "state": state, "form": form})

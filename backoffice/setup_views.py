@@ -3,6 +3,7 @@ organisers). Each view: permission, form, one service call from backoffice.setup
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -74,15 +75,16 @@ def event_settings(request, slug: str):
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         changes = _group_changes(formset)
         try:
-            setup.update_settings(event_id=event.pk, values=form.cleaned_data, groups=changes)
+            with transaction.atomic():  # the change and its audit entry together, or neither
+                setup.update_settings(event_id=event.pk, values=form.cleaned_data, groups=changes)
+                audit.record(
+                    request, "event_settings", event=event, fields=form.changed_data, groups=len(changes)
+                )
         except setup.SetupError as exc:
             _add_error(formset.forms[exc.group] if exc.group is not None else form, exc)
         except Busy as exc:
             form.add_error(None, exc.staff_message)
         else:
-            audit.record(
-                request, "event_settings", event=event, fields=form.changed_data, groups=len(changes)
-            )
             messages.success(request, _("The settings are saved."))
             return redirect("backoffice:event_settings", slug=event.slug)
     rows = list(zip(formset.forms, [*groups, *[None] * len(formset.forms)], strict=False))

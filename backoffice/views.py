@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -282,17 +283,18 @@ def capacity(request, slug: str):
     if request.method == "POST" and form.is_valid():
         workshop_id, new_capacity = form.cleaned_data["workshop"], form.cleaned_data["capacity"]
         try:
-            services.set_capacity(
-                event_id=event.pk,
-                workshop_id=workshop_id,
-                capacity=new_capacity,
-                actor=request.user,
-                now=timezone.now(),
-            )
+            with transaction.atomic():  # the change and its audit entry together, or neither
+                services.set_capacity(
+                    event_id=event.pk,
+                    workshop_id=workshop_id,
+                    capacity=new_capacity,
+                    actor=request.user,
+                    now=timezone.now(),
+                )
+                audit.record(request, "capacity", event=event, workshop=workshop_id, capacity=new_capacity)
         except RegistrationError as exc:
             form.add_error("capacity", exc.staff_message)
         else:
-            audit.record(request, "capacity", event=event, workshop=workshop_id, capacity=new_capacity)
             messages.success(
                 request, _("The capacity is changed; free places are offered to the waiting list.")
             )

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from backoffice import audit
 from backoffice.models import AuditEntry
 from fachtag.models import ChildcareGroup, Workshop
 from notifications.models import OutboxMessage
@@ -214,6 +215,21 @@ def test_a_capacity_never_goes_below_the_places_taken(client, two_events):
     sign_up(a, small)
     client.force_login(roles["organiser_a"])
     client.post(f"/staff/events/{a.slug}/capacity/", {"capacity": 1, "workshop": small.pk})
+    assert reload(small).capacity == 2
+
+
+def test_a_capacity_whose_audit_entry_fails_is_not_changed(client, two_events, monkeypatch):
+    """The change and its audit entry are one transaction: no change the log does not show."""
+    a, _b, roles = two_events
+    small = Workshop.objects.get(slot__event=a, capacity=2)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("audit log unavailable")
+
+    monkeypatch.setattr(audit, "record", broken)
+    client.force_login(roles["organiser_a"])
+    with pytest.raises(RuntimeError):
+        client.post(f"/staff/events/{a.slug}/capacity/", {"capacity": 5, "workshop": small.pk})
     assert reload(small).capacity == 2
 
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from backoffice import report, setup
+from backoffice import audit, report, setup
 from backoffice.audit import ACTION_LABELS
 from backoffice.interpreting import set_interpreter_arranged
 from backoffice.models import AuditEntry, EventRole
@@ -332,3 +332,18 @@ def test_a_copy_of_the_event_has_no_interpreter_arranged_yet(django_user_model):
     )
     assert copy.interpreting_languages == event.interpreting_languages
     assert not copy.interpreter_bookings.exists() and event.interpreter_bookings.count() == 1
+
+
+def test_a_window_whose_audit_entry_fails_is_not_saved(event, organiser, time_machine, monkeypatch):
+    """The change and its audit entry are one transaction: no change the log does not show."""
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("audit log unavailable")
+
+    time_machine.move_to(berlin(2099, 3, 15, 12, 0), tick=False)
+    staff = organiser(event)
+    monkeypatch.setattr(audit, "record", broken)
+    address = reverse("backoffice:feedback_window", kwargs={"slug": event.slug})
+    with pytest.raises(RuntimeError):
+        staff.post(address, {"opens_at": "2099-03-14T10:00", "closes_at": "2099-03-21T18:00"})
+    assert not Survey.objects.filter(event=event).exists()
