@@ -296,3 +296,54 @@ def test_a_fixed_number_of_queries_at_500_mediators(pool_client):
     built = series_report.build(event)
     assert figures(built, "enrolments")["Eingeschriebene Mittler:innen"] == ([507], 203)
     assert built.feedback.answers == 306
+
+
+def test_the_demo_gives_last_years_series_its_report(pool_client):
+    """`make run`'s demo: last year's series with enrolments, replies, attendance, certificates and answers,
+    each figure of its report computed here from the database; its last session has four ratings only."""
+    from django.core.management import call_command
+
+    call_command("load_demo")
+    call_command("load_demo_mediators")
+    call_command("load_demo_series")
+    call_command("load_demo_series")  # a second run adds nothing
+    past, upcoming = Event.objects.filter(kind=Event.Kind.TRAINING).order_by("starts_at")
+    enrolments = Enrolment.objects.filter(event=past)
+    certified = enrolments.filter(certificate_sent_at__isnull=False).count()
+    assert enrolments.count() > 10 and 0 < certified < enrolments.count()
+    left = enrolments.filter(mediator__is_active=False).count()
+    assert left > 0
+    built = series_report.build(past)
+    assert figures(built, "enrolments") == {
+        "Eingeschriebene Mittler:innen": ([enrolments.count()], None),
+        "Aktiv im Pool": ([enrolments.count() - left], None),
+        "Aus dem Pool ausgeschieden": ([left], None),
+        "Ausgestellte Teilnahmebescheinigungen": ([certified], None),
+    }
+    sessions = list(Workshop.objects.filter(slot__event=past).order_by("slot__starts_at"))
+    for session, row in zip(sessions, table(built, "sessions").rows, strict=True):
+        records = SessionRecord.objects.filter(session=session)
+        present, absent = records.filter(attended=True).count(), records.filter(attended=False).count()
+        assert row.values == [
+            round(100 * present / (present + absent)),
+            records.filter(reply="attending").count(),
+            records.filter(reply="absent").count(),
+            present,
+            absent,
+            0,
+        ]
+        assert 0 < absent < present
+    survey = Survey.objects.get(event=past)
+    stored = list(survey.answers.all())
+    assert len(stored) >= 5 and {a.language for a in stored if a.comment} >= {"de", "ar"}
+    ratings = {row.label.split(" ", 1)[1]: row for row in table(built, "feedback_workshops").rows}
+    last = ratings[sessions[-1].title]
+    assert sum(1 for a in stored if a.workshops.get(str(sessions[-1].pk))) == 4 and last.hidden
+    assert all(not ratings[s.title].hidden for s in sessions[:-1])
+    mean = sum(a.overall for a in stored) / len(stored)
+    assert figures(built, "feedback_ratings")["Die Reihe insgesamt"][0][:2] == [round(mean, 1), len(stored)]
+    # The series ahead is compared with it; the page shows the figures.
+    assert series_report.build(upcoming).previous == past
+    page = pool_client.get(address("report", past)).text
+    assert f'<td class="kern-table__cell kern-table__cell--numeric">{certified}</td>' in page
+    assert HIDDEN in page and all(a.comment in page for a in stored if a.comment)
