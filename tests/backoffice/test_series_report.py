@@ -242,6 +242,7 @@ def test_the_page_pdf_and_spreadsheet_hold_the_series_figures(pool_client):
 
 
 def test_a_series_report_is_for_the_pool_managers_not_for_event_roles(client, django_user_model):
+    """And so is its feedback survey's window (the report links to it)."""
     event, _last, _sessions = known_series()
     fachtag = EventFactory(slug="fachtag-2099")
     organiser = django_user_model.objects.create_user(
@@ -255,7 +256,7 @@ def test_a_series_report_is_for_the_pool_managers_not_for_event_roles(client, dj
     EventRole.objects.create(user=series_role, event=event, role=EventRole.Role.ORGANISER)
     admin = django_user_model.objects.create_superuser(email="admin@example.org", password="x" * 12)
     manager = mediator_manager()
-    names = ("report", "report_xlsx", "report_pdf")
+    names = ("report", "report_xlsx", "report_pdf", "feedback_window")
     for user, status in ((organiser, 404), (series_role, 404), (manager, 200), (admin, 200)):
         client.force_login(user)
         for name in names:
