@@ -213,6 +213,7 @@ def test_the_page_pdf_and_spreadsheet_hold_the_series_figures(pool_client):
     page = pool_client.get(address("report", event)).text
     assert page.count('role="img"') == 3 + 3 and page.count("<caption") == 3 + 3
     assert "Bewertungen je Termin" in page and HIDDEN in page and "4,5" in page
+    assert "Sprachen von weniger als 5 Mittler:innen erscheinen als „< 5“" in page
     assert "Kinderbetreuung" not in page and "Dolmetschen</th>" not in page  # a Fachtag's rows
     for profile in MediatorProfile.objects.select_related("user"):  # counts only, never names
         assert profile.user.first_name not in page and profile.user.email not in page
@@ -221,6 +222,7 @@ def test_the_page_pdf_and_spreadsheet_hold_the_series_figures(pool_client):
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     assert "Bericht: Reihe 2099" in text and "Reihe 2098" in text
+    assert "Sprachen von weniger als 5" in text and "Gruppen mit weniger als 5 Personen" not in text
     assert "Rückmeldungen und Anwesenheit je Termin" in text and "Rollenklarheit 71 5 1 5 2 0" in text
     assert "Mehr Fallbeispiele bitte" in text and HIDDEN in text
     response = pool_client.get(address("report_xlsx", event))
