@@ -104,3 +104,13 @@ def test_every_demo_event_that_offers_childcare_has_age_groups_and_every_paralle
         assert not event.has_childcare or event.childcare_groups.exists(), event.slug
         for slot in event.slots.filter(kind=TimeSlot.Kind.PARALLEL):
             assert slot.workshops.filter(status=Workshop.Status.SCHEDULED, capacity__gte=1).exists(), slot
+
+
+def test_last_years_training_series_is_the_latest_one_already_over():
+    from datetime import date
+
+    from fachtag import demo
+
+    assert demo.last_training_year(date(2026, 12, 7)) == 2026  # its last session was on 8 October
+    assert demo.last_training_year(date(2026, 10, 8)) == 2025
+    assert demo.last_training_year(date(2027, 3, 1)) == 2026

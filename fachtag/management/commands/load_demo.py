@@ -29,7 +29,7 @@ class Command(BaseCommand):
         past = self.load_fachtag(demo.last_fachtag_day(today))
         training = self.load_training(year)
         # Last year's series, over: mediators.load_demo_series enrols mediators and gives it its figures.
-        past_training = self.load_training(today.year - 1)
+        past_training = self.load_training(demo.last_training_year(today))
         password = self.load_organiser()
         self.stdout.write(
             self.style.SUCCESS(
