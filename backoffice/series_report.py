@@ -111,6 +111,7 @@ def build(event: Event) -> Report:
             _("Not recorded yet"),
         ],
         _("Session"),
+        scale=100,  # the chart: attendance rates, of 100 %
     )
     for session in _sessions(event):
         label = f"{timezone.localtime(session.slot.starts_at):%d.%m.%Y} {session.title}"

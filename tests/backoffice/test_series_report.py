@@ -166,6 +166,7 @@ def test_figures_of_a_known_series_beside_the_previous_one():
         "19.02.2099 Dolmetschen im Jobcenter": ([57, 3, 2, 4, 3, 0], None),
         "26.02.2099 Trauma (abgesagt)": (["–", 1, 0, 0, 0, 7], None),
     }
+    assert table(built, "sessions").largest == 100  # its chart: rates out of 100 %
     assert figures(built, "mediator_languages") == {
         "Deutsch": ([7], "< 5"),
         "Arabisch": ([6], 0),
