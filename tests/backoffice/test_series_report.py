@@ -296,7 +296,7 @@ def test_a_fixed_number_of_queries_at_500_mediators(pool_client):
     answers(Survey.objects.get(event=event), *[(4, {sessions[0]: 5, sessions[1]: 3}, "", "de")] * 300)
     large = measure()
     assert large == small
-    assert large[0] <= 8 and large[1] <= 20
+    assert large[0] <= 8 and large[1] <= 16 and large[2] <= 15  # as measured (7, 14, 13), plus 2 for pages
     built = series_report.build(event)
     assert figures(built, "enrolments")["Eingeschriebene Mittler:innen"] == ([507], 203)
     assert built.feedback.answers == 306
