@@ -34,6 +34,7 @@ run: compilemessages
 	DEBUG=true $(BIN)/python manage.py load_demo_mediators
 	DEBUG=true $(BIN)/python manage.py load_demo_registrations
 	DEBUG=true $(BIN)/python manage.py load_demo_feedback
+	DEBUG=true $(BIN)/python manage.py load_demo_series
 	DEBUG=true SITE_URL='$(SITE_URL)' $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The whole suite on a throwaway PostgreSQL and Redis (and headless Chromium), installed when missing;

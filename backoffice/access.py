@@ -1,10 +1,12 @@
 """Object-level rights in one place: every back-office view gets its event (and registrations) from here."""
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from backoffice.models import EventRole
 from fachtag.models import Event
+from mediators.models import MANAGE_PERMISSION
 from registrations.models import Registration
 
 ORGANISER, CHECKIN = EventRole.Role.ORGANISER, EventRole.Role.CHECKIN
@@ -27,6 +29,18 @@ def works_in_staff_area(user) -> bool:
 def event_or_404(user, slug: str, *, roles=(ORGANISER,)) -> Event:
     """The event, if she may act on it in one of these roles; 404 otherwise (nothing about it leaks)."""
     return get_object_or_404(events_for(user, roles=roles), slug=slug)
+
+
+def report_event_or_404(user, slug: str) -> Event:
+    """The event whose report (and feedback survey) she may see: a training series for holders of the
+    mediators' permission, as its series page (an event role on it is not enough); any other event for its
+    organisers only, exactly as event_or_404. 404 otherwise."""
+    series = Event.objects.filter(slug=slug, kind=Event.Kind.TRAINING).first()
+    if series is None:
+        return event_or_404(user, slug)
+    if user.is_active and user.has_perm(MANAGE_PERMISSION):
+        return series
+    raise Http404
 
 
 def can_organise(user, event: Event) -> bool:

@@ -7,13 +7,13 @@ from django.http import HttpResponse, HttpResponseNotAllowed
 from django.views.decorators.cache import never_cache
 
 from backoffice import audit, exports
-from backoffice.access import event_or_404
+from backoffice.access import event_or_404, report_event_or_404
 
 SAFE = ("GET", "HEAD")
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": exports.XLSX_TYPE, "pdf": "application/pdf"}
 
 
-def organisers_only(view):
+def organisers_only(view, *, find=event_or_404):
     """Logged in and an organiser of the event in the address (404 otherwise, whatever the method: no one
     else learns the page exists), then GET only; never cached. The view gets the event, not its slug."""
 
@@ -21,12 +21,18 @@ def organisers_only(view):
     @never_cache
     @wraps(view)
     def wrapper(request, slug: str, **kwargs):
-        event = event_or_404(request.user, slug)
+        event = find(request.user, slug)
         if request.method not in SAFE:
             return HttpResponseNotAllowed(SAFE)
         return view(request, event, **kwargs)
 
     return wrapper
+
+
+def report_readers(view):
+    """As organisers_only, but a training series' report opens to the mediator-pool managers instead
+    (access.report_event_or_404)."""
+    return organisers_only(view, find=report_event_or_404)
 
 
 def audited_download(request, event, content: bytes, *, filename: str, kind: str, **detail) -> HttpResponse:

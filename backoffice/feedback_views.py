@@ -1,9 +1,9 @@
-"""The feedback survey of a Fachtag in the back office: its state, its window, switching it off (#25, H14)."""
+"""The feedback survey of an event in the back office: its state, its window, switching it off (#25, H14).
+A Fachtag's for its organisers; a training series' for the mediator-pool managers, like its report (H15)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,9 +17,7 @@ from registrations.errors import Busy
 
 @login_required
 def survey_window(request, slug: str):
-    event = access.event_or_404(request.user, slug)
-    if event.kind != Event.Kind.FACHTAG:
-        raise Http404  # training series have their own surveys
+    event = access.report_event_or_404(request.user, slug)
     state = feedback.survey_state(event, now=timezone.now())
     initial = {"opens_at": state.opens_at, "closes_at": state.closes_at, "is_off": state.is_off}
     form = SurveyWindowForm(request.POST or None, initial=initial, invitations_sent=state.invitations_sent)
@@ -38,4 +36,5 @@ def survey_window(request, slug: str):
         else:
             messages.success(request, _("The feedback survey is saved."))
             return redirect("backoffice:feedback_window", slug=event.slug)
-    return render(request, "backoffice/feedback_window.html", {"event": event, "state": state, "form": form})
+    context = {"event": event, "state": state, "form": form, "series": event.kind == Event.Kind.TRAINING}
+    return render(request, "backoffice/feedback_window.html", context)

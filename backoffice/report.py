@@ -184,7 +184,7 @@ def _language_name(code: str) -> str:
     return str(dict(settings.LANGUAGES).get(code, code))
 
 
-def _side_by_side(key, title, label, column, current: dict, previous: dict | None, name) -> Table:
+def side_by_side(key, title, label, column, current: dict, previous: dict | None, name) -> Table:
     table = Table(key, title, [column], label, with_previous=previous is not None)
     for code in sorted(current, key=lambda c: -current[c]):
         table.rows.append(
@@ -257,7 +257,7 @@ def build(event: Event) -> Report:
         )
 
     interpreting = _interpreting_table(event, previous, with_check_in=totals["checked_in"] > 0)
-    languages = _side_by_side(
+    languages = side_by_side(
         "languages",
         _("Participants' languages"),
         _("Language"),
@@ -288,10 +288,12 @@ def to_export(built: Report) -> Export:
     return Export(filename=f"{built.event.slug}-report", sections=sections)
 
 
-def to_pdf(event: Event) -> bytes:
-    """The report as an A4 PDF in German (whatever the organiser's language), with its charts."""
+def to_pdf(event: Event, builder=None) -> bytes:
+    """The report as an A4 PDF in German (whatever the organiser's language), with its charts. `builder`:
+    another function making the Report of the event (a training series': backoffice.series_report)."""
     with translation.override("de"):
-        return render_pdf("backoffice/report/pdf.html", {"event": event, "report": build(event)})
+        built = (builder or build)(event)
+        return render_pdf("backoffice/report/pdf.html", {"event": event, "report": built})
 
 
 # Feedback (#25, H12): the answers to the event's survey, beside the previous event's. ----------------------
@@ -381,7 +383,7 @@ def _previous_mean(before: dict | None, question: str):
     return _mean(before[f"{question}_mean"])
 
 
-def _ratings_table(now: dict, before: dict | None) -> Table:
+def _ratings_table(now: dict, before: dict | None, *, series: bool = False) -> Table:
     table = Table(
         "feedback_ratings",
         _("Ratings: mean and distribution"),
@@ -390,11 +392,16 @@ def _ratings_table(now: dict, before: dict | None) -> Table:
         with_previous=before is not None,
         scale=max(LEVELS),
     )
-    for question, label in (
-        ("overall", _("The day overall")),
-        ("childcare", _("Childcare")),
-        ("interpreting", _("Interpreting")),
-    ):
+    questions = (
+        [("overall", _("The series overall"))]
+        if series
+        else [
+            ("overall", _("The day overall")),
+            ("childcare", _("Childcare")),
+            ("interpreting", _("Interpreting")),
+        ]
+    )
+    for question, label in questions:
         counts = {level: now[f"{question}_{level}"] for level in LEVELS}
         table.rows.append(
             _rating_row(label, counts, now[f"{question}_mean"], _previous_mean(before, question))
@@ -402,15 +409,20 @@ def _ratings_table(now: dict, before: dict | None) -> Table:
     return table
 
 
-def _workshops_table(event: Event, rows: list[tuple]) -> Table:
-    """Per workshop rated at least once, in programme order (one query for the titles, only when rated)."""
+def _workshops_table(event: Event, rows: list[tuple], *, series: bool = False) -> Table:
+    """Per workshop rated at least once, in programme order (one query for the titles, only when rated).
+    For a training series: per session, labelled with its date."""
     ratings: dict[int, Counter] = defaultdict(Counter)
     for workshops, _steps, _comment, _language in rows:
         for key, rating in (workshops or {}).items():
             if str(key).isdigit() and rating in LEVELS:
                 ratings[int(key)][rating] += 1
     table = Table(
-        "feedback_workshops", _("Ratings per workshop"), _rating_columns(), _("Workshop"), scale=max(LEVELS)
+        "feedback_workshops",
+        _("Ratings per session") if series else _("Ratings per workshop"),
+        _rating_columns(),
+        _("Session") if series else _("Workshop"),
+        scale=max(LEVELS),
     )
     if not ratings:
         return table
@@ -418,7 +430,8 @@ def _workshops_table(event: Event, rows: list[tuple]) -> Table:
     for workshop in rated.order_by("slot__starts_at", "position", "pk"):
         counts = ratings[workshop.pk]
         mean = sum(level * n for level, n in counts.items()) / sum(counts.values())
-        label = f"{timezone.localtime(workshop.slot.starts_at):%H:%M} {workshop.title}"
+        when = timezone.localtime(workshop.slot.starts_at)
+        label = f"{when:%d.%m.%Y} {workshop.title}" if series else f"{when:%H:%M} {workshop.title}"
         table.rows.append(_rating_row(label, counts, mean, None))
     return table
 
@@ -447,8 +460,9 @@ def _next_steps_table(answers: int, rows: list[tuple], before: dict | None, befo
     return table
 
 
-def build_feedback(event: Event, previous: Event | None) -> Feedback | None:
-    """The feedback part of the report: 1 query without a survey, at most 3 with one, however many answers."""
+def build_feedback(event: Event, previous: Event | None, *, series: bool = False) -> Feedback | None:
+    """The feedback part of the report: 1 query without a survey, at most 3 with one, however many answers.
+    `series`: only the questions a training series asks (overall, per session, comments)."""
     events = [event] + ([previous] if previous else [])
     surveys = _survey_figures(events)
     now = surveys.get(event.pk)
@@ -477,9 +491,9 @@ def build_feedback(event: Event, previous: Event | None) -> Feedback | None:
         previous_answers=before["n_answers"] if before else None,
         tables=[
             summary,
-            _ratings_table(now, before),
-            _workshops_table(event, current),
-            _next_steps_table(now["n_answers"], current, before, earlier),
+            _ratings_table(now, before, series=series),
+            _workshops_table(event, current, series=series),
+            *([] if series else [_next_steps_table(now["n_answers"], current, before, earlier)]),
         ],
         comments=comments,
     )

@@ -1,23 +1,25 @@
-"""The event's report for the coordination body: organisers only, figures only. Downloads are audited."""
+"""The event's report for the coordination body: figures only. A Fachtag's for its organisers, a training
+series' for the mediator-pool managers (#25, H15). Downloads are audited."""
 
 from django.shortcuts import render
 
-from backoffice import exports, report
-from backoffice.downloads import audited_download, organisers_only
+from backoffice import exports, report, series_report
+from backoffice.downloads import audited_download, report_readers
 
 
-@organisers_only
+@report_readers
 def report_page(request, event):
-    return render(request, "backoffice/report/report.html", {"event": event, "report": report.build(event)})
+    built = series_report.build_for(event)
+    return render(request, "backoffice/report/report.html", {"event": event, "report": built})
 
 
-@organisers_only
+@report_readers
 def report_xlsx(request, event):
-    content = exports.to_xlsx(report.to_export(report.build(event)))
+    content = exports.to_xlsx(report.to_export(series_report.build_for(event)))
     return audited_download(request, event, content, filename=f"{event.slug}-report.xlsx", kind="report.xlsx")
 
 
-@organisers_only
+@report_readers
 def report_pdf(request, event):
-    content = report.to_pdf(event)
+    content = series_report.to_pdf(event)
     return audited_download(request, event, content, filename=f"{event.slug}-report.pdf", kind="report.pdf")

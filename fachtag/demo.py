@@ -186,6 +186,12 @@ def last_fachtag_day(today: date) -> date:
     return this_year if this_year < today else second_thursday(today.year - 1, 3)
 
 
+def last_training_year(today: date) -> int:
+    """The year of the most recent training series already over: this year's once its last session is past."""
+    last_session = second_thursday(today.year, TRAINING_MONTHS[-1])
+    return today.year if last_session < today else today.year - 1
+
+
 def second_thursday(year: int, month: int) -> date:
     first = date(year, month, 1)
     return first + timedelta(days=(3 - first.weekday()) % 7 + 7)

@@ -258,7 +258,7 @@ def test_the_page_shows_the_errors_next_to_the_fields_and_keeps_the_opening_once
     assert 'id="id_closes_at_error"' in response.text and "in der Zukunft" in response.text
 
 
-def test_a_training_series_has_no_such_page(organiser):
+def test_an_event_role_on_a_training_series_does_not_open_its_survey_page(organiser):
     training = EventFactory(kind="training", slug="training-h14")
     staff = organiser(training)
     assert staff.get(reverse("backoffice:feedback_window", kwargs={"slug": training.slug})).status_code == 404

@@ -87,7 +87,8 @@ MATRIX = {
     # The door (#24, H6): undo of a check-in, a walk-in's code on screen.
     "backoffice-checkin:undo": DOOR,
     "backoffice:walk_in_done": ORGANISER,
-    # The report (#25, H11): figures only, for the organisers of the event.
+    # The report (#25, H11): figures only, for the organisers of the event (a Fachtag, as tried here). A
+    # training series' report opens to POOL instead (H15: tests/backoffice/test_series_report.py).
     "backoffice:report": ORGANISER,
     "backoffice:report_xlsx": ORGANISER,
     "backoffice:report_pdf": ORGANISER,

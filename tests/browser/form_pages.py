@@ -168,7 +168,9 @@ FORM_PAGES = {
         "tests/browser/test_interpreting_feedback_browser.py::test_an_organiser_arranges_an_interpreter_on_the_dashboard"
     ],
     "backoffice:feedback_window": [
-        "tests/browser/test_interpreting_feedback_browser.py::test_an_organiser_sets_the_survey_window_and_switches_it_off"
+        "tests/browser/test_interpreting_feedback_browser.py::test_an_organiser_sets_the_survey_window_and_switches_it_off",
+        # H15: a training series' window, set by a mediator-pool manager.
+        "tests/browser/test_series_report_browser.py::test_a_pool_manager_sets_the_survey_window_of_a_series",
     ],
     # The mediators' survey (#25, H13): her feedback on a series, then her change of it.
     "mediators:feedback": [

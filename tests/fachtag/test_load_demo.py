@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
 from fachtag.models import Event, TimeSlot, Workshop
 
@@ -34,8 +35,9 @@ def test_load_demo_builds_a_fachtag_and_a_training_series_and_can_run_twice(caps
     assert workshop.title_de and workshop.title_en and workshop.title_ar
     for slot in slots:
         slot.full_clean()
-    training = Event.objects.get(kind=Event.Kind.TRAINING)
-    assert training.slots.count() == 6
+    past_training, training = Event.objects.filter(kind=Event.Kind.TRAINING).order_by("starts_at")
+    assert training.slots.count() == past_training.slots.count() == 6
+    assert past_training.ends_at < timezone.now() < training.starts_at  # last year's (H15) and the next
     assert "organisation@example.org" in capsys.readouterr().out
     assert fachtag.registration_state() == "open"  # a newcomer can try the sign-up at once
 
@@ -102,3 +104,13 @@ def test_every_demo_event_that_offers_childcare_has_age_groups_and_every_paralle
         assert not event.has_childcare or event.childcare_groups.exists(), event.slug
         for slot in event.slots.filter(kind=TimeSlot.Kind.PARALLEL):
             assert slot.workshops.filter(status=Workshop.Status.SCHEDULED, capacity__gte=1).exists(), slot
+
+
+def test_last_years_training_series_is_the_latest_one_already_over():
+    from datetime import date
+
+    from fachtag import demo
+
+    assert demo.last_training_year(date(2026, 12, 7)) == 2026  # its last session was on 8 October
+    assert demo.last_training_year(date(2026, 10, 8)) == 2025
+    assert demo.last_training_year(date(2027, 3, 1)) == 2026

@@ -28,10 +28,13 @@ class Command(BaseCommand):
         # Last year's Fachtag, over and published as it was: the one to copy for the next (back office).
         past = self.load_fachtag(demo.last_fachtag_day(today))
         training = self.load_training(year)
+        # Last year's series, over: mediators.load_demo_series enrols mediators and gives it its figures.
+        past_training = self.load_training(demo.last_training_year(today))
         password = self.load_organiser()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo data ready: {fachtag.slug}, {past.slug} (last year's), {training.slug}."
+                f"Demo data ready: {fachtag.slug}, {past.slug} (last year's), {training.slug}, "
+                f"{past_training.slug} (last year's)."
             )
         )
         self.stdout.write(f"Organiser login (/admin/, /staff/): {ORGANISER_EMAIL} / {password}")

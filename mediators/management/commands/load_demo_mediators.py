@@ -6,6 +6,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from fachtag.models import Event
 from mediators import services
@@ -35,7 +36,11 @@ class Command(BaseCommand):
             MediatorProfile.objects.update_or_create(
                 user=user, defaults={"language": language, "languages": languages}
             )
-        for event in Event.objects.filter(kind=Event.Kind.TRAINING, status=Event.Status.PUBLISHED):
+        # Series still ahead only: last year's (load_demo_series) is over and has its own mediators.
+        trainings = Event.objects.filter(
+            kind=Event.Kind.TRAINING, status=Event.Status.PUBLISHED, ends_at__gt=timezone.now()
+        )
+        for event in trainings:
             if not event.min_sessions_for_certificate:
                 Event.objects.filter(pk=event.pk).update(min_sessions_for_certificate=5)
             services.enrol(event_id=event.pk)
