@@ -186,6 +186,18 @@ def last_fachtag_day(today: date) -> date:
     return this_year if this_year < today else second_thursday(today.year - 1, 3)
 
 
+def past_fachtag(now: datetime):
+    """Last year's demo Fachtag (the latest `fachtag-…` event that has begun), which the demo commands fill
+    with sign-ups and answers; None before `load_demo` ran."""
+    from fachtag.models import Event
+
+    return (
+        Event.objects.filter(kind=Event.Kind.FACHTAG, starts_at__lt=now, slug__startswith="fachtag-")
+        .order_by("-starts_at")
+        .first()
+    )
+
+
 def last_training_year(today: date) -> int:
     """The year of the most recent training series already over: this year's once its last session is past."""
     last_session = second_thursday(today.year, TRAINING_MONTHS[-1])

@@ -11,7 +11,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from fachtag.models import Event, Workshop
+from fachtag import demo
+from fachtag.models import Workshop
 from feedback import services
 from feedback.models import NextStep, Survey
 from registrations.models import Booking, Registration
@@ -55,13 +56,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        past = (
-            Event.objects.filter(
-                kind=Event.Kind.FACHTAG, starts_at__lt=timezone.now(), slug__startswith="fachtag-"
-            )
-            .order_by("-starts_at")
-            .first()
-        )
+        past = demo.past_fachtag(timezone.now())
         if past is None or not past.registrations.exists():
             self.stdout.write("No past demo Fachtag with sign-ups: run load_demo_registrations first.")
             return

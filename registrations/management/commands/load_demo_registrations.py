@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from fachtag import demo
 from fachtag.models import ChildcareGroup, Event, InterpreterBooking, Workshop
 from registrations.models import Booking, Child, Registration
 
@@ -20,7 +21,7 @@ PEOPLE = [
     ("tr", "tr", 10),
     ("ru", "", 10),
 ]
-# The interpreters the office arranged (#25, H14): none for Turkish, so the report and the dashboard show a gap.
+# The interpreters the office arranged: none for Turkish, so the report and the dashboard show a gap.
 INTERPRETERS = ["ar", "uk", "fa"]
 
 
@@ -29,13 +30,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        past = (
-            Event.objects.filter(
-                kind=Event.Kind.FACHTAG, starts_at__lt=timezone.now(), slug__startswith="fachtag-"
-            )
-            .order_by("-starts_at")
-            .first()
-        )
+        past = demo.past_fachtag(timezone.now())
         if past is None:
             self.stdout.write("No past demo Fachtag: run load_demo first.")
             return
