@@ -47,8 +47,16 @@ class Survey(models.Model):
     def __str__(self) -> str:
         return str(self.event)
 
+    def phase(self, now) -> str:
+        """ "off" (switched off by the organisers), "not_yet", "open" or "closed"."""
+        if self.is_off:
+            return "off"
+        if now < self.opens_at:
+            return "not_yet"
+        return "open" if now < self.closes_at else "closed"
+
     def is_open(self, now) -> bool:
-        return not self.is_off and self.opens_at <= now < self.closes_at
+        return self.phase(now) == "open"
 
 
 class UsedLink(models.Model):

@@ -28,11 +28,13 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 from fachtag.models import Event
 from feedback.models import Answer, Survey, UsedLink
 from notifications import outbox
 from registrations.models import Booking, Registration
+from registrations.services.locking import lock_event
 
 SALT = "feedback.answer"
 KIND = "feedback_invitation"
@@ -180,8 +182,9 @@ def used_digest(survey_id: int, respondent: str) -> str:
     return salted_hmac(USED_SALT, f"{survey_id}:{respondent}", algorithm="sha256").hexdigest()
 
 
-def _digest(survey: Survey, registration: Registration) -> str:
-    return used_digest(survey.pk, registration.uuid.hex)
+def _respondent(registration: Registration) -> str:
+    """A participant as a respondent: her registration's random uuid (never stored, only its keyed hash)."""
+    return registration.uuid.hex
 
 
 def hash_key(edit_key: str) -> str:
@@ -189,14 +192,14 @@ def hash_key(edit_key: str) -> str:
 
 
 def link_used(survey: Survey, registration: Registration) -> bool:
-    return UsedLink.objects.filter(digest=_digest(survey, registration)).exists()
+    return UsedLink.objects.filter(digest=used_digest(survey.pk, _respondent(registration))).exists()
 
 
 def her_workshops(registration: Registration) -> list:
     """The workshops she had a seat in (confirmed bookings), in programme order."""
     bookings = (
         Booking.objects.filter(registration=registration, status=Booking.Status.CONFIRMED)
-        .select_related("workshop", "slot")
+        .select_related("workshop")
         .order_by("slot__starts_at")
     )
     return [booking.workshop for booking in bookings]
@@ -205,17 +208,28 @@ def her_workshops(registration: Registration) -> list:
 def answer(
     *, registration: Registration, survey: Survey, data: AnswerData, language: str, now: datetime
 ) -> str:
-    """Store her answer without any link to her registration; mark her link used. Returns the edit key
-    (shown to her once, kept in a cookie), of which only a hash is stored."""
-    return _answer(digest=_digest(survey, registration), survey=survey, data=data, language=language, now=now)
+    """Store her answer without any link to her registration; mark her link used (answer_once)."""
+    return answer_once(
+        survey=survey, respondent=_respondent(registration), data=data, language=language, now=now
+    )
 
 
 def answer_once(*, survey: Survey, respondent: str, data: AnswerData, language: str, now: datetime) -> str:
-    """The same for a respondent another app names (e.g. "enrolment:12"): stored without it, only its
-    used-marker kept. AlreadyAnswered for a second answer, SurveyClosed outside the window. The edit key."""
-    return _answer(
-        digest=used_digest(survey.pk, respondent), survey=survey, data=data, language=language, now=now
-    )
+    """Store the answer of a respondent (her registration, or one another app names, e.g. "enrolment:12")
+    without it: only its used-marker is kept. AlreadyAnswered for a second answer, SurveyClosed outside the
+    window. Returns the edit key (kept in her cookie only), of which only a hash is stored."""
+    if not survey.is_open(now):
+        raise SurveyClosed
+    edit_key = secrets.token_urlsafe(32)
+    try:
+        with transaction.atomic():
+            UsedLink.objects.create(digest=used_digest(survey.pk, respondent), survey=survey)
+            Answer.objects.create(
+                survey=survey, language=language, edit_key_hash=hash_key(edit_key), **_fields(data)
+            )
+    except IntegrityError as exc:
+        raise AlreadyAnswered from exc
+    return edit_key
 
 
 def answered(respondents: dict[int, str]) -> set[int]:
@@ -224,21 +238,6 @@ def answered(respondents: dict[int, str]) -> set[int]:
     if not digests:
         return set()
     return set(UsedLink.objects.filter(digest__in=digests).values_list("survey_id", flat=True))
-
-
-def _answer(*, digest: str, survey: Survey, data: AnswerData, language: str, now: datetime) -> str:
-    if not survey.is_open(now):
-        raise SurveyClosed
-    edit_key = secrets.token_urlsafe(32)
-    try:
-        with transaction.atomic():
-            UsedLink.objects.create(digest=digest, survey=survey)
-            Answer.objects.create(
-                survey=survey, language=language, edit_key_hash=hash_key(edit_key), **_fields(data)
-            )
-    except IntegrityError as exc:
-        raise AlreadyAnswered from exc
-    return edit_key
 
 
 def answer_for_key(*, slug: str, edit_key: str | None) -> Answer | None:
@@ -256,7 +255,7 @@ def change(*, survey_id: int, edit_key: str, data: AnswerData, now: datetime) ->
     """She changes her answer, with her edit key, until the survey closes."""
     with transaction.atomic():
         answer = (
-            Answer.objects.select_for_update()
+            Answer.objects.select_for_update(of=("self",))
             .select_related("survey")
             .filter(survey_id=survey_id, edit_key_hash=hash_key(edit_key))
             .first()
@@ -287,7 +286,7 @@ def delete_event_feedback(*, event_id: int) -> int:
     return deleted
 
 
-# --- The organisers' window for an event's survey (#25, H14) ----------------------------------------------
+# --- The organisers' window for an event's survey ---------------------------------------------------------
 
 
 class WindowError(FeedbackError):
@@ -303,7 +302,7 @@ class SurveyState:
     """What the back office shows of an event's survey: its window (the default one while no survey exists
     yet), whether it is off, when invitations were queued and how many answers came in."""
 
-    stage: str  # "default" (no survey yet), "off", "scheduled", "open" or "closed"
+    stage: str  # "default" (no survey yet), else Survey.phase: "off", "not_yet", "open" or "closed"
     opens_at: datetime
     closes_at: datetime
     is_off: bool = False
@@ -316,19 +315,13 @@ class SurveyState:
 
 
 def survey_state(event: Event, *, now: datetime) -> SurveyState:
-    """The survey of a Fachtag as it stands (two queries at most)."""
+    """The survey of an event as it stands."""
     survey = Survey.objects.filter(event=event).first()
     if survey is None:
         opens, closes = default_window(event)
         return SurveyState("default", opens, closes)
-    if survey.is_off:
-        stage = "off"
-    elif now < survey.opens_at:
-        stage = "scheduled"
-    else:
-        stage = "open" if now < survey.closes_at else "closed"
     return SurveyState(
-        stage,
+        survey.phase(now),
         survey.opens_at,
         survey.closes_at,
         is_off=survey.is_off,
@@ -341,7 +334,7 @@ def survey_state(event: Event, *, now: datetime) -> SurveyState:
 def set_window(
     *, event_id: int, opens_at: datetime, closes_at: datetime, is_off: bool, now: datetime
 ) -> tuple[Survey, list[str]]:
-    """Set when the survey of a Fachtag opens and closes, or switch it off (or on again); creates the survey
+    """Set when the survey of an event opens and closes, or switch it off (or on again); creates the survey
     ahead of the event if it has none yet (create_due_surveys then leaves it as it is). Returns the survey and
     the names of the fields that changed.
 
@@ -349,26 +342,22 @@ def set_window(
     The survey never opens before the event has ended. Raises WindowError (with the field) when a rule is
     broken. Under the event's lock, so two organisers saving at once change one after the other.
     """
-    # Imported here, not at the top: this block is appended to a module edited in parallel (#25).
-    from registrations.services.locking import lock_event
-
-    gettext = translation.gettext
     event = lock_event(event_id)
     survey = Survey.objects.select_for_update().filter(event_id=event_id).first()
     if closes_at <= opens_at:
-        raise WindowError(gettext("The survey must close after it opens."), field="closes_at")
+        raise WindowError(_("The survey must close after it opens."), field="closes_at")
     if survey is not None and survey.invitations_queued_at is not None:
         if opens_at != survey.opens_at:
             raise WindowError(
-                gettext("The invitations have gone out: the opening can no longer change."), field="opens_at"
+                _("The invitations have gone out: the opening can no longer change."), field="opens_at"
             )
         if closes_at != survey.closes_at and closes_at <= now:
             raise WindowError(
-                gettext("The invitations have gone out: choose a closing time in the future."),
+                _("The invitations have gone out: choose a closing time in the future."),
                 field="closes_at",
             )
     elif opens_at < event.ends_at:
-        raise WindowError(gettext("The survey can open only after the event has ended."), field="opens_at")
+        raise WindowError(_("The survey can open only after the event has ended."), field="opens_at")
     if survey is None:
         survey = Survey(event_id=event_id)
     values = {"opens_at": opens_at, "closes_at": closes_at, "is_off": is_off}

@@ -34,9 +34,7 @@ def answer(request, token: str):
             return redirect("feedback:change", slug=survey.event.slug)
         return _problem(request, "used", survey=survey)
     if not survey.is_open(now):
-        return _problem(
-            request, "closed" if survey.is_off or now >= survey.closes_at else "not_yet", survey=survey
-        )
+        return _problem(request, "not_yet" if survey.phase(now) == "not_yet" else "closed", survey=survey)
     options = {
         "workshops": services.her_workshops(registration),
         "childcare": registration.children.exists(),
@@ -57,7 +55,7 @@ def answer(request, token: str):
         except services.SurveyClosed:
             return _problem(request, "closed", survey=survey)
         response = render(request, "feedback/thanks.html", {"survey": survey})
-        _keep_key(response, survey, key)
+        keep_edit_key(response, survey, key)
         return response
     return render(request, "feedback/form.html", {"form": form, "survey": survey, "event": survey.event})
 
@@ -94,8 +92,9 @@ def change(request, slug: str):
     )
 
 
-def _keep_key(response, survey, key: str) -> None:
-    """Her edit key lives only in her browser, for this survey's path, until the survey closes."""
+def keep_edit_key(response, survey, key: str) -> None:
+    """Her edit key lives only in her browser (HttpOnly, for the whole site: the change page of a Fachtag's
+    survey and the mediators' portal both read it) until the survey closes."""
     response.set_cookie(
         cookie_name(survey.event.slug),
         key,
