@@ -1,5 +1,5 @@
-"""The feedback survey of an event in the back office: its state, its window, switching it off (#25, H14).
-A Fachtag's for its organisers; a training series' for the mediator-pool managers, like its report (H15)."""
+"""The feedback survey of an event in the back office: its state, its window, switching it off.
+A Fachtag's for its organisers; a training series' for the mediator-pool managers, like its report."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

@@ -60,7 +60,6 @@ class Table:
 class Report:
     event: Event
     previous: Event | None
-    totals: Table
     tables: list[Table]
     feedback: "Feedback | None" = None  # None: the event has no feedback survey
 
@@ -200,8 +199,7 @@ def side_by_side(key, title, label, column, current: dict, previous: dict | None
 
 
 def build(event: Event) -> Report:
-    """Every figure of the report (at most 13 queries with a previous event, 7 without; the feedback part
-    adds 1 to 3)."""
+    """Every figure of the report, in a fixed number of queries however many people registered."""
     previous = previous_event(event)
     totals, before = _totals(event), (_totals(previous) if previous else None)
     names = {
@@ -269,7 +267,6 @@ def build(event: Event) -> Report:
     return Report(
         event,
         previous,
-        total_table,
         [total_table, weeks, workshops, childcare, interpreting, languages],
         feedback=build_feedback(event, previous),
     )
@@ -296,7 +293,7 @@ def to_pdf(event: Event, builder=None) -> bytes:
         return render_pdf("backoffice/report/pdf.html", {"event": event, "report": built})
 
 
-# Feedback (#25, H12): the answers to the event's survey, beside the previous event's. ----------------------
+# Feedback: the answers to the event's survey, beside the previous event's. ----------------------
 
 MIN_ANSWERS = 5
 LEVELS = sorted(Rating.values, reverse=True)  # very good first
@@ -461,7 +458,7 @@ def _next_steps_table(answers: int, rows: list[tuple], before: dict | None, befo
 
 
 def build_feedback(event: Event, previous: Event | None, *, series: bool = False) -> Feedback | None:
-    """The feedback part of the report: 1 query without a survey, at most 3 with one, however many answers.
+    """The feedback part of the report, in a fixed number of queries however many answers.
     `series`: only the questions a training series asks (overall, per session, comments)."""
     events = [event] + ([previous] if previous else [])
     surveys = _survey_figures(events)

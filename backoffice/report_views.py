@@ -1,5 +1,5 @@
 """The event's report for the coordination body: figures only. A Fachtag's for its organisers, a training
-series' for the mediator-pool managers (#25, H15). Downloads are audited."""
+series' for the mediator-pool managers. Downloads are audited."""
 
 from django.shortcuts import render
 

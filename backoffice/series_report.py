@@ -1,4 +1,4 @@
-"""The report of a training series (#25, H15): what the mediators' coordinators need, in the shape of the
+"""The report of a training series: what the mediators' coordinators need, in the shape of the
 Fachtag's report (backoffice.report: Report, Table, Row; the same page, PDF and XLSX).
 
 Enrolled mediators (active in the pool or not), certificates issued; per session the replies and the
@@ -77,7 +77,7 @@ def attendance_rate(present: int, absent: int) -> int | str:
 
 
 def build(event: Event) -> Report:
-    """Every figure of a series' report: at most 5 queries, and the feedback part's 1 to 3."""
+    """Every figure of a series' report, in a fixed number of queries however many mediators."""
     previous = report.previous_event(event)
     events = [event] + ([previous] if previous else [])
     enrolled = _enrolments(events)
@@ -145,7 +145,6 @@ def build(event: Event) -> Report:
     return Report(
         event,
         previous,
-        totals,
         [totals, sessions, languages],
         feedback=report.build_feedback(event, previous, series=True),
     )

@@ -44,7 +44,7 @@ urlpatterns = [
     path("events/<slug:slug>/walk-in/", views.walk_in, name="walk_in"),
     path("events/<slug:slug>/walk-in/<int:registration_id>/", views.walk_in_done, name="walk_in_done"),
     path("events/<slug:slug>/messages/", views.announcements, name="announcements"),
-    # Setting events up (#23, H1): a new event, a copy of one, an event's settings.
+    # Setting events up: a new event, a copy of one, an event's settings.
     path("new-event/", setup_views.event_new, name="event_new"),
     path("events/<slug:slug>/copy/", setup_views.event_copy, name="event_copy"),
     path("events/<slug:slug>/settings/", setup_views.event_settings, name="event_settings"),
@@ -64,7 +64,7 @@ urlpatterns = [
     ),
     path("events/<slug:slug>/publish/", publish_views.publish, name="publish"),
     path("events/<slug:slug>/preview/<str:language>/", publish_views.preview, name="preview"),
-    # The programme on one page (#23, H2): the page, and the addresses its forms post to.
+    # The programme on one page: the page, and the addresses its forms post to.
     path("events/<slug:slug>/programme/", programme_views.programme, name="programme"),
     path("events/<slug:slug>/programme/slots/", programme_views.slot_add, name="programme_slot_add"),
     path(
@@ -97,7 +97,7 @@ urlpatterns = [
         programme_views.workshop_cancel,
         name="programme_workshop_cancel",
     ),
-    # Previews of every system mail in every language (#24, H9).
+    # Previews of every system mail in every language.
     path("mail-previews/", mail_previews, name="mail_previews"),
     path("mail-previews/<str:kind>/<str:language>/", mail_preview, name="mail_preview"),
     path("mail-previews/<str:kind>/<str:language>/html/", mail_preview_html, name="mail_preview_html"),
