@@ -73,6 +73,7 @@ def test_the_survey_opens_the_next_morning_and_the_beat_twice_sends_one_mail_eac
     assert [(m.to, m.language) for m in sent] == [("amal@example.org", "ar"), ("shirin@example.org", "fa")]
     message = render(sent[0].kind, language=sent[0].language, to=sent[0].to, context=sent[0].context)
     assert 'dir="rtl"' in message.html and "/feedback/" in message.text
+    assert f"<bdi>{event.title}</bdi>" in message.html  # a German title keeps its order in an Arabic mail
     assert (
         message.subject
         != render(services.KIND, language="de", to="x@example.org", context=sent[0].context).subject
