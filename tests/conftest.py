@@ -103,3 +103,21 @@ def invites_stored_in_caldav(request, caldav):
     from tests.calendar_support import store_all_invites
 
     store_all_invites(caldav)
+
+
+@pytest.fixture
+def run_beat(monkeypatch, time_machine):
+    """The feedback beat at a given time, its per-survey tasks run at once (queued with ids only)."""
+    from feedback import tasks
+
+    def delay(survey_id):
+        assert isinstance(survey_id, int)
+        return tasks.invite_participants(survey_id)
+
+    monkeypatch.setattr(tasks.invite_participants, "delay", delay)
+
+    def run(at):
+        time_machine.move_to(at, tick=False)
+        return tasks.open_due_surveys()
+
+    return run

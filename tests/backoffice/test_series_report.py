@@ -4,7 +4,6 @@ not an event role); the PDF and XLSX read back; a fixed number of queries at 500
 
 import io
 import uuid
-from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -20,6 +19,7 @@ from backoffice.models import AuditEntry, EventRole
 from fachtag.models import Event, TimeSlot, Workshop
 from feedback.models import Answer, Survey
 from mediators.models import Enrolment, MediatorProfile, SessionRecord
+from tests.backoffice.test_report_feedback import survey_of
 from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory, berlin, mediator_manager
 
 pytestmark = pytest.mark.django_db
@@ -102,11 +102,6 @@ def known_series():
     record(third, enrolled[:1], reply="attending")
     Workshop.objects.filter(pk=third.pk).update(status=Workshop.Status.CANCELLED)
     return event, last, sessions
-
-
-def survey_of(event) -> Survey:
-    opens = event.ends_at + timedelta(hours=16)
-    return Survey.objects.create(event=event, opens_at=opens, closes_at=opens + timedelta(days=14))
 
 
 def answers(survey, *rows):

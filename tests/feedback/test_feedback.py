@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.log_redaction import redact
-from feedback import services, tasks
+from feedback import services
 from feedback.models import Answer, Survey, UsedLink
 from notifications.models import OutboxMessage
 from notifications.rendering import render
@@ -20,23 +20,6 @@ from tests.registrations.helpers import sign_up
 pytestmark = pytest.mark.django_db
 
 OPENS = berlin(2099, 3, 13, 9, 0)  # the morning after EventFactory's 12 March 2099
-
-
-@pytest.fixture
-def run_beat(monkeypatch, time_machine):
-    """The beat task with its per-survey tasks run at once (queued with ids only)."""
-
-    def delay(survey_id):
-        assert isinstance(survey_id, int)
-        return tasks.invite_participants(survey_id)
-
-    monkeypatch.setattr(tasks.invite_participants, "delay", delay)
-
-    def run(at):
-        time_machine.move_to(at, tick=False)
-        return tasks.open_due_surveys()
-
-    return run
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from django.utils import timezone, translation
 
 from fachtag.models import Event, TimeSlot, Workshop
 from feedback import services as feedback
-from feedback import tasks
 from feedback.models import Answer, Survey, UsedLink
 from feedback.views import cookie_name
 from mediators import services
@@ -78,21 +77,6 @@ def leyla(series):
 
 def enrolment_of(profile) -> Enrolment:
     return Enrolment.objects.get(mediator=profile)
-
-
-@pytest.fixture
-def run_beat(monkeypatch, time_machine):
-    def delay(survey_id):
-        assert isinstance(survey_id, int)
-        return tasks.invite_participants(survey_id)
-
-    monkeypatch.setattr(tasks.invite_participants, "delay", delay)
-
-    def run(at):
-        time_machine.move_to(at, tick=False)
-        return tasks.open_due_surveys()
-
-    return run
 
 
 def invitations():
