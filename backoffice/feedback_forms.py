@@ -1,11 +1,10 @@
-"""The form of the feedback survey's page: its window (Berlin time) and the switch to turn it off."""
+"""The form of the feedback survey's page: its window (Berlin time) and the switch to turn it off. Its rules
+(closing after opening, and the rest) are feedback.services.set_window's, shown next to their fields."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.setup_forms import LocalDateTimeInput
-
-CLOSES_BEFORE_OPENING = _("The survey must close after it opens.")
 
 
 class SurveyWindowForm(forms.Form):
@@ -29,10 +28,3 @@ class SurveyWindowForm(forms.Form):
             self.fields["opens_at"].help_text = _(
                 "The invitations have gone out: the opening can no longer change."
             )
-
-    def clean(self):
-        data = super().clean()
-        opens, closes = data.get("opens_at"), data.get("closes_at")
-        if opens and closes and closes <= opens:
-            self.add_error("closes_at", CLOSES_BEFORE_OPENING)
-        return data
