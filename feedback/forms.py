@@ -7,6 +7,12 @@ from feedback.services import AnswerData
 REQUIRED = _("Please choose one answer.")
 
 
+def isolated(title: str) -> str:
+    """A title inside a translated label, isolated (FSI … PDI): a German title keeps its order in an Arabic
+    or Persian label."""
+    return f"\u2068{title}\u2069"
+
+
 def _rating(label, *, required: bool) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         label=label,
@@ -42,7 +48,9 @@ class FeedbackForm(forms.Form):
         self.workshop_ids = []
         for workshop in workshops:
             name = f"workshop_{workshop.pk}"
-            self.fields[name] = _rating(_("Workshop: %(title)s") % {"title": workshop.title}, required=False)
+            self.fields[name] = _rating(
+                _("Workshop: %(title)s") % {"title": isolated(workshop.title)}, required=False
+            )
             self.workshop_ids.append(workshop.pk)
         if childcare:
             self.fields["childcare"] = _rating(_("How was the childcare?"), required=True)

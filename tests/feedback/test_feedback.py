@@ -9,12 +9,13 @@ from django.utils import timezone
 
 from config.log_redaction import redact
 from feedback import services
+from feedback.forms import FeedbackForm
 from feedback.models import Answer, Survey, UsedLink
 from notifications.models import OutboxMessage
 from notifications.rendering import render
 from registrations.models import Registration
 from registrations.services import privacy
-from tests.factories import EventFactory, berlin
+from tests.factories import EventFactory, WorkshopFactory, berlin
 from tests.registrations.helpers import sign_up
 
 pytestmark = pytest.mark.django_db
@@ -209,3 +210,10 @@ def test_her_feedback_link_never_reaches_a_log(open_survey):
     token = services.make_token(registration)
     line = f'"GET /ar/feedback/{token}/ HTTP/1.1" 200'
     assert token not in redact(line) and "/ar/feedback/[redacted]/" in redact(line)
+
+
+def test_a_workshop_title_in_her_form_is_isolated_from_the_labels_direction():
+    """A German title keeps its order inside an Arabic label (Unicode isolates, as on the mediators' form)."""
+    workshop = WorkshopFactory.build(pk=7, title_de="Bewerbung 2.0")
+    form = FeedbackForm(workshops=[workshop])
+    assert "\u2068Bewerbung 2.0\u2069" in str(form.fields["workshop_7"].label)
