@@ -179,6 +179,13 @@ def _interpreting_table(event: Event, previous: Event | None, *, with_check_in: 
     return table
 
 
+def workshop_label(workshop: Workshop, *, series: bool = False) -> str:
+    """A workshop as the report names it: its time (a training session: its date) and its title."""
+    when = timezone.localtime(workshop.slot.starts_at)
+    day_or_time = formats.date_format(when, "SHORT_DATE_FORMAT") if series else f"{when:%H:%M}"
+    return f"{day_or_time} {workshop.title}"
+
+
 def _language_name(code: str) -> str:
     return str(dict(settings.LANGUAGES).get(code, code))
 
@@ -232,7 +239,7 @@ def build(event: Event) -> Report:
         rate = round(100 * workshop.confirmed / workshop.capacity) if workshop.capacity else 0
         workshops.rows.append(
             Row(
-                f"{timezone.localtime(workshop.slot.starts_at):%H:%M} {workshop.title}",
+                workshop_label(workshop),
                 [rate, masked(workshop.confirmed), workshop.capacity or "–", masked(workshop.waiting)],
             )
         )
@@ -427,9 +434,7 @@ def _workshops_table(event: Event, rows: list[tuple], *, series: bool = False) -
     for workshop in rated.order_by("slot__starts_at", "position", "pk"):
         counts = ratings[workshop.pk]
         mean = sum(level * n for level, n in counts.items()) / sum(counts.values())
-        when = timezone.localtime(workshop.slot.starts_at)
-        label = f"{when:%d.%m.%Y} {workshop.title}" if series else f"{when:%H:%M} {workshop.title}"
-        table.rows.append(_rating_row(label, counts, mean, None))
+        table.rows.append(_rating_row(workshop_label(workshop, series=series), counts, mean, None))
     return table
 
 

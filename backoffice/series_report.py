@@ -11,7 +11,6 @@ name on the series page. A fixed number of queries, however many mediators.
 from collections import Counter
 
 from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backoffice import report
@@ -114,7 +113,7 @@ def build(event: Event) -> Report:
         scale=100,  # the chart: attendance rates, of 100 %
     )
     for session in _sessions(event):
-        label = f"{timezone.localtime(session.slot.starts_at):%d.%m.%Y} {session.title}"
+        label = report.workshop_label(session, series=True)
         if session.is_cancelled:
             label = f"{label} ({_('cancelled')})"
         sessions.rows.append(
