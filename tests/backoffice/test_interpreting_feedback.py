@@ -347,3 +347,20 @@ def test_a_window_whose_audit_entry_fails_is_not_saved(event, organiser, time_ma
     with pytest.raises(RuntimeError):
         staff.post(address, {"opens_at": "2099-03-14T10:00", "closes_at": "2099-03-21T18:00"})
     assert not Survey.objects.filter(event=event).exists()
+
+
+def test_an_interpreter_whose_audit_entry_fails_is_not_marked(organiser, monkeypatch):
+    """As every settings change: the mark and its audit entry are one transaction."""
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("audit log unavailable")
+
+    event = EventFactory()
+    staff = organiser(event)
+    monkeypatch.setattr(audit, "record", broken)
+    with pytest.raises(RuntimeError):
+        staff.post(
+            reverse("backoffice:interpreter", kwargs={"slug": event.slug}),
+            {"language": "ar", "arranged": "1"},
+        )
+    assert not InterpreterBooking.objects.exists()
