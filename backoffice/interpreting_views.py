@@ -37,7 +37,7 @@ def interpreter(request, slug: str):
                     language=language,
                 )
     except Busy as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.staff_message)
         return back
     name = dict(INTERPRETING_LANGUAGES)[language]
     if arranged:

@@ -8,9 +8,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
 
-from backoffice import audit, report, setup
+from backoffice import audit, interpreting, report, setup
 from backoffice.audit import ACTION_LABELS
 from backoffice.interpreting import set_interpreter_arranged
 from backoffice.models import AuditEntry, EventRole
@@ -18,6 +19,7 @@ from fachtag.models import Event, InterpreterBooking
 from feedback import services, tasks
 from feedback.models import Answer, Survey
 from notifications.models import OutboxMessage
+from registrations.errors import Busy
 from registrations.models import Registration
 from tests.backoffice.test_report import known_data, people
 from tests.factories import EventFactory, berlin
@@ -364,3 +366,17 @@ def test_an_interpreter_whose_audit_entry_fails_is_not_marked(organiser, monkeyp
             {"language": "ar", "arranged": "1"},
         )
     assert not InterpreterBooking.objects.exists()
+
+
+def test_a_busy_event_tells_the_organiser_in_staff_words(organiser, monkeypatch):
+    def busy(event_id):
+        raise Busy()
+
+    event = EventFactory()
+    staff = organiser(event)
+    monkeypatch.setattr(interpreting, "lock_event", busy)
+    address = reverse("backoffice:interpreter", kwargs={"slug": event.slug})
+    page = staff.post(address, {"language": "ar", "arranged": "1"}, follow=True).text
+    with translation.override("de"):
+        assert escape(str(Busy.staff_message)) in page and escape(str(Busy.message)) not in page
+    assert not InterpreterBooking.objects.exists() and not AuditEntry.objects.exists()
