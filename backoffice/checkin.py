@@ -216,11 +216,8 @@ def _start_page(request, event: Event, code_form: CodeForm, search_form: SearchF
     )
 
 
-def _result_page(
-    request, event: Event, registration: Registration, *, outcome: str = "", error: str = "", **flags
-):
-    window = services.check_in_window(event)
-    is_open = window[0] <= timezone.now() < window[1]
+def _result_page(request, event: Event, registration: Registration, *, outcome: str = "", error: str = ""):
+    is_open = services.check_in_open(event, timezone.now())
     return render(
         request,
         "backoffice/checkin/result.html",
@@ -231,11 +228,10 @@ def _result_page(
             "children": registration.children.all(),
             "outcome": outcome,
             "error": error,
-            "window": window,
+            "window": services.check_in_window(event),
             "window_open": is_open,
             # Outside the window only an organiser checks in (anyway); door staff are told to ask one.
             "may_check_in_closed": not is_open and access.can_organise(request.user, event),
-            **flags,
         },
     )
 

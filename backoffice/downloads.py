@@ -1,4 +1,5 @@
-"""What the organisers' lists and the report share: who may open them, and the audited file download."""
+"""What the organisers' read-only pages share (the lists, the report, a walk-in's code on screen): who may open
+them, and the audited file download."""
 
 from functools import wraps
 

@@ -58,7 +58,10 @@ class WalkInForm(SlotFieldsMixin, ChildcareFieldsMixin, forms.Form):
     )
     language = forms.ChoiceField(label=_("Language for e-mails"), choices=settings.LANGUAGES)
     interpreting_language = forms.ChoiceField(
-        label=_("Interpreting"), required=False, choices=[("", _("No interpreting"))] + INTERPRETING_LANGUAGES
+        label=_("Interpreting"),
+        required=False,
+        # Then the event's own languages (offer_event_interpreting).
+        choices=[("", _("No interpreting"))],
     )
     privacy_informed = forms.BooleanField(label=_("She was given the privacy notice."))
 
@@ -67,7 +70,7 @@ class WalkInForm(SlotFieldsMixin, ChildcareFieldsMixin, forms.Form):
         self.add_slot_fields(programme.slots)
         if event.has_childcare:
             self.add_childcare_fields(programme.groups)
-        offer_event_interpreting(self, event, none_label=_("No interpreting"))
+        offer_event_interpreting(self, event)
 
 
 class CapacityForm(forms.Form):

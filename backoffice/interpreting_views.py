@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -27,18 +28,18 @@ def interpreter(request, slug: str):
         return back
     language, arranged = form.cleaned_data["language"], form.cleaned_data["arranged"]
     try:
-        changed = set_interpreter_arranged(event_id=event.pk, language=language, arranged=arranged)
+        with transaction.atomic():  # the change and its audit entry together, or neither
+            if set_interpreter_arranged(event_id=event.pk, language=language, arranged=arranged):
+                audit.record(
+                    request,
+                    "interpreter_arranged" if arranged else "interpreter_removed",
+                    event=event,
+                    language=language,
+                )
     except Busy as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.staff_message)
         return back
     name = dict(INTERPRETING_LANGUAGES)[language]
-    if changed:
-        audit.record(
-            request,
-            "interpreter_arranged" if arranged else "interpreter_removed",
-            event=event,
-            language=language,
-        )
     if arranged:
         messages.success(
             request, _("An interpreter for %(language)s is marked as arranged.") % {"language": name}

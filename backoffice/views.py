@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from backoffice import access, audit, selectors
 from backoffice import announcements as announcement_service
+from backoffice.downloads import organisers_only
 from backoffice.forms import AnnouncementForm, CapacityForm, ParticipantFilterForm, WalkInForm
 from backoffice.models import Announcement, AuditEntry
 from backoffice.registration_views import participant_sort, sort_columns
@@ -342,13 +343,10 @@ def walk_in(request, slug: str):
     return render(request, "backoffice/walk_in.html", {"event": event, "form": form})
 
 
-@login_required
-def walk_in_done(request, slug: str, registration_id: int):
+@organisers_only
+def walk_in_done(request, event, registration_id: int):
     """Her registration made at the door: her check-in code and QR code on screen, to show or print for her."""
-    event = access.event_or_404(request.user, slug)
     registration = access.registration_or_404(event, registration_id)
-    if request.method not in ("GET", "HEAD"):  # after the rights: others learn nothing, not even the method
-        return HttpResponseNotAllowed(["GET", "HEAD"])
     return render(
         request,
         "backoffice/walk_in_done.html",

@@ -213,7 +213,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "backoffice.tasks.forget_old_audit_ips",
         "schedule": crontab(hour=3, minute=45),
     },
-    # Feedback: a survey opens the morning after its Fachtag (FEEDBACK_OPENS_HOUR); mails go out within 15 min.
+    # Feedback: a survey opens the morning after its Fachtag (FEEDBACK_OPENS_HOUR); its mails go out on the next run.
     "open-feedback-surveys": {"task": "feedback.tasks.open_due_surveys", "schedule": 900.0},
 }
 FEEDBACK_OPENS_HOUR = env.int("FEEDBACK_OPENS_HOUR", default=9)

@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 
 from config.ids import parse_ids
 from fachtag.languages import interpreting_choices
-from registrations.choices import INTERPRETING_LANGUAGES, MAX_CHILD_AGE, MAX_CHILDREN, OTHER
+from registrations.choices import MAX_CHILD_AGE, MAX_CHILDREN, OTHER
 from registrations.validators import name_characters, no_control_characters, no_control_characters_multiline
 
 FORM_SIGNER_SALT = "registrations.signup-started"
@@ -139,21 +139,18 @@ class SlotFieldsMixin:
         return [int(value) for slot in self.slots if (value := self.cleaned_data.get(f"slot_{slot.pk}"))]
 
 
-def offer_event_interpreting(form, event, *, none_label) -> None:
-    """The interpreting field offers exactly the event's languages; an event that offers none asks nothing."""
+def offer_event_interpreting(form, event) -> None:
+    """The interpreting field offers exactly the event's languages after its "none" choice (the field's own
+    first choice); an event that offers none asks nothing."""
     offered = interpreting_choices(event.interpreting_languages or [])
     if not offered:
         del form.fields["interpreting_language"]
         form.fields.pop("interpreting_other", None)
         return
-    form.fields["interpreting_language"].choices = [("", none_label), *offered]
+    field = form.fields["interpreting_language"]
+    field.choices = [field.choices[0], *offered]
     if "interpreting_other" in form.fields and OTHER not in dict(offered):
         del form.fields["interpreting_other"]
-
-
-def _interpreting_choices():
-    # A callable: each form copies its fields, and a callable is copied as it is, not choice by choice.
-    return [("", _("I do not need interpreting")), *INTERPRETING_LANGUAGES]
 
 
 class SignupMarkers(forms.Form):
@@ -202,7 +199,8 @@ class SignupForm(SlotFieldsMixin, ChildcareFieldsMixin, SignupMarkers):
     interpreting_language = forms.ChoiceField(
         label=_("Interpreting"),
         required=False,
-        choices=_interpreting_choices,
+        # Then the event's own languages (offer_event_interpreting).
+        choices=[("", _("I do not need interpreting"))],
         help_text=_(
             "The talks and most workshops are in German. We book interpreters for the languages asked for."
         ),
@@ -251,7 +249,7 @@ class SignupForm(SlotFieldsMixin, ChildcareFieldsMixin, SignupMarkers):
         self.add_slot_fields(slots)
         if groups is not None:
             self.add_childcare_fields(groups)
-        offer_event_interpreting(self, event, none_label=_("I do not need interpreting"))
+        offer_event_interpreting(self, event)
 
     def renew(self) -> None:
         """A fresh start time and key in the form sent back to her, so that she can send it again."""

@@ -132,8 +132,8 @@ def register(
         ):  # a registration of hers, or one with this form's key, committed since the look
             same, existing, key_taken = _earlier(event_id, email, submission_key)
             if not (same or existing):
-                # Someone else's form's key, or (about once in 10**9 sign-ups) a check-in code that is
-                # taken in this event: a new code and no key. A second clash is a real error.
+                # Someone else's form's key, or (very rarely, registrations.codes) a check-in code that
+                # is taken in this event: a new code and no key. A second clash is a real error.
                 return new(None if key_taken else submission_key)
     if same:
         return SignupResult(same, created=False)

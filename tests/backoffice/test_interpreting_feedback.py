@@ -8,9 +8,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
 
-from backoffice import audit, report, setup
+from backoffice import audit, interpreting, report, setup
 from backoffice.audit import ACTION_LABELS
 from backoffice.interpreting import set_interpreter_arranged
 from backoffice.models import AuditEntry, EventRole
@@ -18,6 +19,7 @@ from fachtag.models import Event, InterpreterBooking
 from feedback import services, tasks
 from feedback.models import Answer, Survey
 from notifications.models import OutboxMessage
+from registrations.errors import Busy
 from registrations.models import Registration
 from tests.backoffice.test_report import known_data, people
 from tests.factories import EventFactory, berlin
@@ -347,3 +349,34 @@ def test_a_window_whose_audit_entry_fails_is_not_saved(event, organiser, time_ma
     with pytest.raises(RuntimeError):
         staff.post(address, {"opens_at": "2099-03-14T10:00", "closes_at": "2099-03-21T18:00"})
     assert not Survey.objects.filter(event=event).exists()
+
+
+def test_an_interpreter_whose_audit_entry_fails_is_not_marked(organiser, monkeypatch):
+    """As every settings change: the mark and its audit entry are one transaction."""
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("audit log unavailable")
+
+    event = EventFactory()
+    staff = organiser(event)
+    monkeypatch.setattr(audit, "record", broken)
+    with pytest.raises(RuntimeError):
+        staff.post(
+            reverse("backoffice:interpreter", kwargs={"slug": event.slug}),
+            {"language": "ar", "arranged": "1"},
+        )
+    assert not InterpreterBooking.objects.exists()
+
+
+def test_a_busy_event_tells_the_organiser_in_staff_words(organiser, monkeypatch):
+    def busy(event_id):
+        raise Busy()
+
+    event = EventFactory()
+    staff = organiser(event)
+    monkeypatch.setattr(interpreting, "lock_event", busy)
+    address = reverse("backoffice:interpreter", kwargs={"slug": event.slug})
+    page = staff.post(address, {"language": "ar", "arranged": "1"}, follow=True).text
+    with translation.override("de"):
+        assert escape(str(Busy.staff_message)) in page and escape(str(Busy.message)) not in page
+    assert not InterpreterBooking.objects.exists() and not AuditEntry.objects.exists()
