@@ -22,9 +22,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from backoffice.selectors import event_workshops
+from fachtag.languages import INTERPRETING_OTHER as OTHER
 from fachtag.models import Event, TimeSlot, Workshop
 from fachtag.pdf import render_pdf
-from registrations.choices import OTHER
 from registrations.models import Booking, Child, Registration
 
 # A cell starting with one of these is a formula (or becomes one) in Excel and LibreOffice.

@@ -5,7 +5,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.models import Announcement
-from registrations.choices import INTERPRETING_LANGUAGES
+from fachtag.languages import INTERPRETING_LANGUAGES
 from registrations.forms import ChildcareFieldsMixin, SlotFieldsMixin, offer_event_interpreting
 from registrations.models import Registration
 from registrations.validators import name_characters, no_control_characters

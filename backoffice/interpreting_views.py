@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from backoffice import access, audit
 from backoffice.forms import InterpreterForm
 from backoffice.interpreting import set_interpreter_arranged
-from fachtag.languages import INTERPRETING_LANGUAGES
+from fachtag.languages import interpreting_language_label
 from registrations.errors import Busy
 
 
@@ -39,7 +39,7 @@ def interpreter(request, slug: str):
     except Busy as exc:
         messages.error(request, exc.staff_message)
         return back
-    name = dict(INTERPRETING_LANGUAGES)[language]
+    name = interpreting_language_label(language)
     if arranged:
         messages.success(
             request, _("An interpreter for %(language)s is marked as arranged.") % {"language": name}

@@ -15,10 +15,10 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from backoffice.exports import Export, Section
+from fachtag.languages import interpreting_language_label
 from fachtag.models import ChildcareGroup, Event, InterpreterBooking, Workshop
 from fachtag.pdf import render_pdf
 from feedback.models import Answer, NextStep, Rating, Survey
-from registrations.choices import INTERPRETING_LANGUAGES
 from registrations.models import Booking, Child, Registration
 
 MIN_CELL = 5
@@ -169,13 +169,12 @@ def _interpreting_table(event: Event, previous: Event | None, *, with_check_in: 
         _("Language"),
         with_previous=before is not None,
     )
-    names = dict(INTERPRETING_LANGUAGES)
     for code in sorted(current, key=lambda c: (-current[c][0], c)):
         asked, provided = current[code]
         earlier = masked(before.get(code, 0)) if before is not None else None
-        table.rows.append(Row(str(names.get(code, code)), [masked(asked), masked(provided)], earlier))
+        table.rows.append(Row(interpreting_language_label(code), [masked(asked), masked(provided)], earlier))
     for code in sorted(set(before or ()) - set(current)):
-        table.rows.append(Row(str(names.get(code, code)), [0, 0], masked(before[code])))
+        table.rows.append(Row(interpreting_language_label(code), [0, 0], masked(before[code])))
     return table
 
 

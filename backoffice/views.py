@@ -20,8 +20,8 @@ from backoffice.downloads import organisers_only
 from backoffice.forms import AnnouncementForm, CapacityForm, ParticipantFilterForm, WalkInForm
 from backoffice.models import Announcement, AuditEntry
 from backoffice.registration_views import participant_sort, sort_columns
-from backoffice.templatetags.backoffice import interpreting_name
 from config.ids import parse_id
+from fachtag.languages import interpreting_language_label
 from fachtag.models import Event, Workshop
 from notifications import outbox
 from notifications import selectors as outbox_selectors
@@ -112,7 +112,9 @@ def dashboard(request, slug: str):
             "childcare": selectors.childcare_figures(event),
             "per_language": per_language,
             "missing_interpreters": [
-                interpreting_name(row["interpreting_language"]) for row in per_language if not row["arranged"]
+                interpreting_language_label(row["interpreting_language"])
+                for row in per_language
+                if not row["arranged"]
             ],
             "per_workshop": per_workshop,
             "days": days,

@@ -33,6 +33,11 @@ INTERPRETING_LANGUAGES = [
 ] + [(INTERPRETING_OTHER, _("Another language"))]
 
 
+def interpreting_language_label(code: str) -> str:
+    """An interpreting language by its name in the active language ("Arabisch"), not its code."""
+    return str(dict(INTERPRETING_LANGUAGES).get(code, code))
+
+
 def default_interpreting_languages() -> list[str]:
     return [code for code, _label in INTERPRETING_LANGUAGES]
 

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from config.ids import parse_ids
+from fachtag.languages import INTERPRETING_OTHER as OTHER
 from fachtag.languages import interpreting_choices
-from registrations.choices import MAX_CHILD_AGE, MAX_CHILDREN, OTHER
+from registrations.choices import MAX_CHILD_AGE, MAX_CHILDREN
 from registrations.validators import name_characters, no_control_characters, no_control_characters_multiline
 
 FORM_SIGNER_SALT = "registrations.signup-started"

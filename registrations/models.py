@@ -13,8 +13,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from fachtag.languages import INTERPRETING_LANGUAGES
 from fachtag.models import ChildcareGroup, Event, TimeSlot, Workshop
-from registrations.choices import INTERPRETING_LANGUAGES
 from registrations.codes import grouped, new_short_code
 
 

@@ -1,7 +1,7 @@
 from django import template
 
 from backoffice import access, audit
-from registrations.choices import INTERPRETING_LANGUAGES
+from fachtag.languages import interpreting_language_label
 
 register = template.Library()
 
@@ -21,4 +21,4 @@ def audit_action(entry) -> str:
 @register.filter
 def interpreting_name(code: str) -> str:
     """An interpreting language by its name in the staff member's language ("Arabisch"), not its code."""
-    return str(dict(INTERPRETING_LANGUAGES).get(code, code))
+    return interpreting_language_label(code)

@@ -8,8 +8,8 @@ from django.core import signing
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fachtag.languages import INTERPRETING_LANGUAGES
 from notifications.models import OutboxMessage
-from registrations.choices import INTERPRETING_LANGUAGES
 from registrations.forms import FORM_SIGNER_SALT, SignupForm, parse_ages
 from registrations.models import Registration
 from tests.fuzz.support import (
