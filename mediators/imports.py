@@ -194,6 +194,13 @@ def message_language(text: str) -> str | None:
     return _language_names("message").get(text.strip().lower())
 
 
+def addresses(table: list[list[str]]) -> set[str]:
+    """The data rows' e-mail cells in lower case, as check() compares them with `known` (empty cells left
+    out): what the caller looks up before checking."""
+    index = columns(table[0])["email"]
+    return {cells[index].lower() for cells in table[1:] if index < len(cells) and cells[index]}
+
+
 def check(table: list[list[str]], known: dict[str, str]) -> list[dict]:
     """Each data row as {line, name, email, languages, language, phone, errors, outcome}: `errors` maps a
     column to its message (in the active language), `outcome` is INVITE, REINVITE (her invitation is still
