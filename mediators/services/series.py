@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 from fachtag.models import Event, Workshop
 from mediators import calendar
 from mediators.models import Enrolment, MediatorProfile, SessionRecord
-from mediators.services.messages import _message, session_when
+from mediators.services.messages import _message, session_context
 
 
 def sessions_of(event: Event):
@@ -62,11 +62,7 @@ def _session_invite(record: SessionRecord, kind: str, *, key: str) -> None:
     """A message about one session carrying its invite: CANCEL once the session is cancelled, else REQUEST."""
     profile = record.enrolment.mediator
     with translation.override(profile.language):
-        context = {
-            "session_title": record.session.title,
-            "session_when": session_when(record.session),
-            "event_title": record.enrolment.event.title,
-        }
+        context = session_context(record.session, record.enrolment.event)
     method = "CANCEL" if record.session.is_cancelled else "REQUEST"
     _message(
         profile,
