@@ -36,13 +36,18 @@ def session_context(session: Workshop, event) -> dict:
     return {"session_title": session.title, "session_when": session_when(session), "event_title": event.title}
 
 
-def _message(profile: MediatorProfile, kind: str, *, key: str, enrolment=None, calendar=None, context=None):
+def _message(
+    profile: MediatorProfile, kind: str, *, key: str, enrolment=None, record=None, calendar=None, context=None
+):
+    """Her message in her language: `record`, the SessionRecord of a message about one session (named in it)."""
     user = profile.user
     event, sessions = None, ()
     if enrolment is not None:
         event = enrolment.event
         sessions = [record.session for record in enrolment.records.select_related("session__slot")]
     with translation.override(profile.language):
+        if record is not None:
+            context = {**session_context(record.session, record.enrolment.event), **(context or {})}
         full = message_context(
             name=user.get_full_name(),
             email=user.email,

@@ -6,7 +6,7 @@ from email import policy
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.utils import timezone
+from django.utils import timezone, translation
 from icalendar import Calendar
 from pypdf import PdfReader
 
@@ -303,6 +303,19 @@ def test_session_reminders_go_out_once(series, time_machine):
     assert services.send_session_reminders(now=now) == 0
     assert OutboxMessage.objects.filter(kind="training_reminder", to=profile.user.email).count() == 1
     assert timezone.now()
+
+
+def test_a_session_reminder_names_the_session_and_its_day_in_her_language(series):
+    profile = mediator(language="ar")
+    services.enrol(event_id=series.pk)
+    first = Workshop.objects.filter(slot__event=series).order_by("slot__starts_at").first()
+    with translation.override("de"):  # the beat's language, not hers
+        assert services.send_session_reminders(now=first.slot.starts_at - timedelta(hours=20)) == 1
+    context = OutboxMessage.objects.get(kind="training_reminder", to=profile.user.email).context
+    with translation.override("ar"):
+        expected = services.session_when(first)
+    assert context["session_title"] == "موضوع 2"
+    assert context["session_when"] == expected
 
 
 def test_demo_mediators_can_be_loaded_twice(capsys):
