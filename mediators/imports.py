@@ -114,7 +114,7 @@ def _csv_rows(content: bytes):
         raise ImportFileError(_("Save the file as XLSX or as CSV (UTF-8) and upload it again.")) from None
 
 
-# A workbook is a zip file: its parts unpacked may be far bigger than the 1 MB uploaded. A list of 500
+# A workbook is a zip file: its parts unpacked may be far bigger than the file uploaded. A list of MAX_ROWS
 # people unpacks to well under this; a "zip bomb" is refused before openpyxl reads it.
 MAX_UNPACKED = 50 * MAX_BYTES
 
