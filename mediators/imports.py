@@ -231,14 +231,20 @@ def check(table: list[list[str]], known: dict[str, str]) -> list[dict]:
     return checked
 
 
+def is_name(text: str) -> bool:
+    """A full name as an invitation keeps it: only the characters a name can have, at most 150 of them
+    (the length of the account's name fields)."""
+    try:
+        name_characters(text)
+    except ValidationError:
+        return False
+    return len(text) <= 150
+
+
 def _check_row(value: dict[str, str]) -> tuple[dict, dict[str, str]]:
     errors = {}
     name = value.get("name", "")
-    try:
-        name_characters(name)
-        if len(name) > 150:
-            raise ValidationError("too long")
-    except ValidationError:
+    if not is_name(name):
         errors["name"] = _("A name can have at most 150 letters, spaces and punctuation.")
     email = value.get("email", "").lower()
     try:
