@@ -206,7 +206,7 @@ def feedback_form(request, enrolment_id: int):
         raise Http404
     context = {"event": enrolment.event, "survey": survey}
     if not survey.is_open(now):
-        state = "closed" if now >= survey.closes_at else "not_yet"
+        state = "closed" if survey.is_off or now >= survey.closes_at else "not_yet"
         return render(request, "mediators/feedback.html", {**context, "state": state})
     key = request.COOKIES.get(cookie_name(enrolment.event.slug), "")
     existing = None
