@@ -31,7 +31,9 @@ def enrol(*, event_id: int, profile_ids: list[int] | None = None) -> list[Enrolm
             continue
         SessionRecord.objects.bulk_create(SessionRecord(enrolment=enrolment, session=s) for s in sessions)
         _message(profile, "training_schedule", key=f"schedule:{enrolment.pk}", enrolment=enrolment)
-        records = enrolment.records.select_related("session__slot", "enrolment__event")
+        records = enrolment.records.select_related(
+            "session__slot", "enrolment__event", "enrolment__mediator__user"
+        )
         for record in records:
             if not record.session.is_cancelled:
                 _session_invite(record, "training_session_invite", key=f"session-invite:{record.pk}")

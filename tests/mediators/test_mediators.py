@@ -6,6 +6,8 @@ from email import policy
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from icalendar import Calendar
 from pypdf import PdfReader
@@ -292,6 +294,23 @@ def test_organisers_invite_several_mediators_at_once_from_a_pasted_list(client):
     assert OutboxMessage.objects.filter(kind="mediator_invitation").count() == 3
     bad = client.post("/staff/mediators/", {"emails": "a@example.org, kein-mail"})
     assert "kein-mail" in bad.content.decode() and 'id="id_emails_error"' in bad.content.decode()
+
+
+def test_enrolling_reads_the_same_for_one_session_as_for_six(series):
+    """Each session adds its invitation (an outbox row), no reading: her profile and account are read once
+    per enrolment, not once per session."""
+    profile = mediator()
+    short = EventFactory(
+        kind=Event.Kind.TRAINING, slug="kurz", starts_at=series.starts_at, ends_at=series.ends_at
+    )
+    slot = TimeSlotFactory(event=short, kind=TimeSlot.Kind.PLENARY, starts_at=berlin(2099, 2, 10, 16, 0))
+    WorkshopFactory(slot=slot, capacity=30)
+    reads = []
+    for event in (short, series):
+        with CaptureQueriesContext(connection) as queries:
+            services.enrol(event_id=event.pk, profile_ids=[profile.pk])
+        reads.append(sum(query["sql"].startswith("SELECT") for query in queries.captured_queries))
+    assert reads[0] == reads[1]
 
 
 def test_session_reminders_go_out_once(series, time_machine):
