@@ -408,6 +408,6 @@ def staff_attendance(request, slug: str, session_id: int):
             "summary_links": [(f"present-{records[0].pk}" if records else "present-legend", error)]
             if error
             else [],
-            "present": parse_ids(request.POST.getlist("present")) if error else None,
+            "present": present if error else None,
         },
     )
