@@ -44,7 +44,7 @@ def _message(
     event, sessions = None, ()
     if enrolment is not None:
         event = enrolment.event
-        sessions = [record.session for record in enrolment.records.select_related("session__slot")]
+        sessions = [row.session for row in enrolment.records.select_related("session__slot")]
     with translation.override(profile.language):
         if record is not None:
             context = {**session_context(record.session, record.enrolment.event), **(context or {})}
