@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from fachtag.models import Event, TimeSlot, Workshop
 from feedback import services as feedback
 from mediators import calendar as mediator_calendar
+from mediators import services as mediator_services
 from mediators.models import Enrolment, MediatorProfile, SessionRecord
-from mediators.services import session_when
 from notifications import calendar as ics
 from notifications.rendering import RenderedMessage, render
 from registrations import calendar as registration_calendar
@@ -213,7 +213,7 @@ def _registration_context(kind: str, language: str, texts: dict) -> dict:
 
 
 def _mediator_context(kind: str, language: str) -> dict:
-    """What mediators.services.messages._message puts in the outbox row, without the row."""
+    """What mediators.services puts in the outbox row (through the same context builders), without the row."""
     event = sample_event(Event.Kind.TRAINING)
     profile = MediatorProfile(language=language)
     enrolment = Enrolment(id=1, event=event, mediator=profile)
@@ -233,43 +233,37 @@ def _mediator_context(kind: str, language: str) -> dict:
         enrolment=enrolment, session=session, calendar_sequence=1, calendar_changed_at=timezone.now()
     )
     with translation.override(language), timezone.override(settings.TIME_ZONE):
-        context = {"name": SAMPLE_NAME, "portal_path": reverse("mediators:portal")}
+        now = timezone.now()
         if kind == "mediator_invitation":
-            valid_until = formats.date_format(timezone.localdate() + timedelta(days=13), "DATE_FORMAT")
-            path = reverse("mediators:invitation", kwargs={"token": "sample"})
-            with translation.override("de"):
-                path_de = reverse("mediators:invitation", kwargs={"token": "sample"})
-                valid_until_de = formats.date_format(timezone.localdate() + timedelta(days=13), "DATE_FORMAT")
-            context.update(
-                invitation_path=path,
-                invitation_path_de=path_de,
-                valid_until=valid_until,
-                valid_until_de=valid_until_de,
+            context = mediator_services.invitation_context("sample", language=language, invited_at=now)
+        elif kind == "training_feedback_invitation":  # mediators.services.invite_to_feedback
+            context = mediator_services.feedback_invitation_context(
+                event=event, closes_at=now + timedelta(days=14), enrolment_id=enrolment.pk
             )
-            return context
-        if kind == "training_feedback_invitation":  # mediators.services.invite_to_feedback
-            context.update(
-                event_title=event.title,
-                closes_on=formats.date_format(timezone.localdate() + timedelta(days=14), "DATE_FORMAT"),
-                feedback_path=reverse("mediators:feedback", kwargs={"enrolment_id": enrolment.pk}),
-            )
-            return context
-        if kind.startswith("training_session") or kind == "training_reminder":
-            context.update(
-                session_title=session.title, session_when=session_when(session), event_title=event.title
-            )
-        if kind == "training_certificate":
-            context["attachments"] = [{"name": "mediator-certificate", "kwargs": {}}]
-        if kind != "training_session_invite":
-            context["event_title"] = event.title
-            context["sessions"] = [
-                {"when": session_when(s), "title": s.title, "cancelled": s.is_cancelled} for s in sessions
-            ]
+        elif kind.startswith("training_session") or kind == "training_reminder":
+            context = mediator_services.session_context(session, event)
+        elif kind == "training_certificate":
+            context = {"attachments": [{"name": "mediator-certificate", "kwargs": {}}]}
+        else:
+            context = {}
+        calendar = None
         if kind.startswith("training_session"):
             method = "CANCEL" if session.is_cancelled else "REQUEST"
-            entry = mediator_calendar.session_entry(record, language)
-            context["calendar"] = {"method": method, "entry": entry, "attendee": [SAMPLE_EMAIL, SAMPLE_NAME]}
-    return context
+            calendar = {"method": method, "entry": mediator_calendar.session_entry(record, language)}
+        # The messages about her place in the series list its sessions; the others name no series or their own.
+        about_series = kind not in (
+            "mediator_invitation",
+            "training_feedback_invitation",
+            "training_session_invite",
+        )
+        return mediator_services.message_context(
+            name=SAMPLE_NAME,
+            email=SAMPLE_EMAIL,
+            event=event if about_series else None,
+            sessions=sessions,
+            calendar=calendar,
+            context=context,
+        )
 
 
 def sample_context(kind: str, language: str, texts: dict | None = None) -> dict:

@@ -59,15 +59,11 @@ class InviteForm(forms.Form):
             )
         if not addresses:
             raise forms.ValidationError(_("Enter at least one e-mail address."))
-        bad_names = []
-        for name in self.names.values():
-            try:
-                name_characters(name)
-            except forms.ValidationError:
-                bad_names.append(name)
-            else:
-                if len(name) > 150:
-                    bad_names.append(name[:40] + "…")
+        bad_names = [
+            name if len(name) <= 150 else name[:40] + "…"
+            for name in self.names.values()
+            if not imports.is_name(name)
+        ]
         if bad_names:
             raise forms.ValidationError(
                 _("These names contain characters a name cannot have, or are too long: %(names)s")

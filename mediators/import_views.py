@@ -1,7 +1,7 @@
 """Organisers import mediators from a CSV or XLSX file: upload, a preview row by row, then one button that
-invites the valid rows. The file is not stored: Django reads an upload of up to FILE_UPLOAD_MAX_MEMORY_SIZE
-(2.5 MB, more than the 1 MB allowed) in memory, and only the rows' five columns wait in the session for the
-preview."""
+invites the valid rows. The file is not stored: Django keeps an upload of up to FILE_UPLOAD_MAX_MEMORY_SIZE
+in memory (more than imports.MAX_BYTES allows), and only the rows' columns the import reads wait in the
+session for the preview."""
 
 from django.contrib import messages
 from django.db import transaction

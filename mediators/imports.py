@@ -114,7 +114,7 @@ def _csv_rows(content: bytes):
         raise ImportFileError(_("Save the file as XLSX or as CSV (UTF-8) and upload it again.")) from None
 
 
-# A workbook is a zip file: its parts unpacked may be far bigger than the 1 MB uploaded. A list of 500
+# A workbook is a zip file: its parts unpacked may be far bigger than the file uploaded. A list of MAX_ROWS
 # people unpacks to well under this; a "zip bomb" is refused before openpyxl reads it.
 MAX_UNPACKED = 50 * MAX_BYTES
 
@@ -194,6 +194,13 @@ def message_language(text: str) -> str | None:
     return _language_names("message").get(text.strip().lower())
 
 
+def addresses(table: list[list[str]]) -> set[str]:
+    """The data rows' e-mail cells in lower case, as check() compares them with `known` (empty cells left
+    out): what the caller looks up before checking."""
+    index = columns(table[0])["email"]
+    return {cells[index].lower() for cells in table[1:] if index < len(cells) and cells[index]}
+
+
 def check(table: list[list[str]], known: dict[str, str]) -> list[dict]:
     """Each data row as {line, name, email, languages, language, phone, errors, outcome}: `errors` maps a
     column to its message (in the active language), `outcome` is INVITE, REINVITE (her invitation is still
@@ -224,14 +231,20 @@ def check(table: list[list[str]], known: dict[str, str]) -> list[dict]:
     return checked
 
 
+def is_name(text: str) -> bool:
+    """A full name as an invitation keeps it: only the characters a name can have, at most 150 of them
+    (the length of the account's name fields)."""
+    try:
+        name_characters(text)
+    except ValidationError:
+        return False
+    return len(text) <= 150
+
+
 def _check_row(value: dict[str, str]) -> tuple[dict, dict[str, str]]:
     errors = {}
     name = value.get("name", "")
-    try:
-        name_characters(name)
-        if len(name) > 150:
-            raise ValidationError("too long")
-    except ValidationError:
+    if not is_name(name):
         errors["name"] = _("A name can have at most 150 letters, spaces and punctuation.")
     email = value.get("email", "").lower()
     try:

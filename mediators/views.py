@@ -206,7 +206,7 @@ def feedback_form(request, enrolment_id: int):
         raise Http404
     context = {"event": enrolment.event, "survey": survey}
     if not survey.is_open(now):
-        state = "closed" if now >= survey.closes_at else "not_yet"
+        state = "closed" if survey.is_off or now >= survey.closes_at else "not_yet"
         return render(request, "mediators/feedback.html", {**context, "state": state})
     key = request.COOKIES.get(cookie_name(enrolment.event.slug), "")
     existing = None
@@ -408,6 +408,6 @@ def staff_attendance(request, slug: str, session_id: int):
             "summary_links": [(f"present-{records[0].pk}" if records else "present-legend", error)]
             if error
             else [],
-            "present": parse_ids(request.POST.getlist("present")) if error else None,
+            "present": present if error else None,
         },
     )

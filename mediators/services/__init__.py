@@ -20,17 +20,19 @@ from mediators.services.invitations import (
     INVITATION_MAX_AGE,
     INVITATION_SALT,
     accept_invitation,
+    invitation_context,
     invitation_token,
     invite,
     user_from_invitation,
 )
-from mediators.services.messages import session_when
+from mediators.services.messages import message_context, session_context, session_when
 from mediators.services.pool import pool, renew_feed, set_active
 from mediators.services.reminders import send_session_reminders
 from mediators.services.series import ReplyTooLate, enrol, replies_for, reply, session_changed, sessions_of
 from mediators.services.series_feedback import (
     FEEDBACK_KIND,
     attended_sessions,
+    feedback_invitation_context,
     feedback_respondent,
     give_feedback,
     invite_to_feedback,
@@ -51,14 +53,17 @@ __all__ = [
     "check_import",
     "counts",
     "enrol",
+    "feedback_invitation_context",
     "feedback_respondent",
     "give_feedback",
     "has_begun",
     "import_mediators",
+    "invitation_context",
     "invitation_token",
     "invite",
     "invite_to_feedback",
     "is_certified",
+    "message_context",
     "pool",
     "pool_states",
     "record_attendance",
@@ -68,6 +73,7 @@ __all__ = [
     "send_session_reminders",
     "series_survey",
     "session_changed",
+    "session_context",
     "session_when",
     "sessions_of",
     "sessions_that_count",

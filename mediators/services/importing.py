@@ -29,8 +29,7 @@ def pool_states(emails) -> dict[str, str]:
 
 def check_import(table: list[list[str]]) -> list[dict]:
     """The rows of an uploaded list, checked against the file and against the pool as it is now."""
-    emails = [row["email"] for row in imports.check(table, {}) if row["email"]]
-    return imports.check(table, pool_states(emails))
+    return imports.check(table, pool_states(imports.addresses(table)))
 
 
 @transaction.atomic

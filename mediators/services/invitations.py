@@ -64,28 +64,33 @@ def invite(
             user.save(update_fields=["first_name", "last_name"])
         profile.invited_at = timezone.now()
         profile.save(update_fields=["invited_at"])
-        valid_until = timezone.localtime(profile.invited_at + timedelta(seconds=INVITATION_MAX_AGE))
-        token = invitation_token(user)
-        # The link and its last day (the token runs out to the second, so the day before is said) in her
-        # language and in German: the mail says everything in both.
-        paths, last_day = {}, {}
-        for code in {"de", profile.language}:
-            with translation.override(code):
-                paths[code] = reverse("mediators:invitation", kwargs={"token": token})
-                last_day[code] = formats.date_format(valid_until - timedelta(days=1), "DATE_FORMAT")
         _message(
             profile,
             "mediator_invitation",
             key=f"invitation:{user.pk}:{profile.invited_at.timestamp()}",
-            context={
-                "invitation_path": paths[profile.language],
-                "invitation_path_de": paths["de"],
-                "valid_until": last_day[profile.language],
-                "valid_until_de": last_day["de"],
-            },
+            context=invitation_context(
+                invitation_token(user), language=profile.language, invited_at=profile.invited_at
+            ),
         )
         invited.append(profile)
     return invited
+
+
+def invitation_context(token: str, *, language: str, invited_at) -> dict:
+    """The invitation's link and its last day (the token runs out to the second, so the day before is said)
+    in her language and in German: the mail says everything in both."""
+    valid_until = timezone.localtime(invited_at + timedelta(seconds=INVITATION_MAX_AGE))
+    paths, last_day = {}, {}
+    for code in {"de", language}:
+        with translation.override(code):
+            paths[code] = reverse("mediators:invitation", kwargs={"token": token})
+            last_day[code] = formats.date_format(valid_until - timedelta(days=1), "DATE_FORMAT")
+    return {
+        "invitation_path": paths[language],
+        "invitation_path_de": paths["de"],
+        "valid_until": last_day[language],
+        "valid_until_de": last_day["de"],
+    }
 
 
 def accept_invitation(*, user, password: str) -> None:

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from fachtag.models import Workshop
 from mediators.models import SessionRecord
-from mediators.services.messages import _message, session_when
+from mediators.services.messages import _message
 
 
 def send_session_reminders(*, now, within_hours: int = 36) -> int:
@@ -32,10 +32,7 @@ def send_session_reminders(*, now, within_hours: int = 36) -> int:
                     "training_reminder",
                     key=f"session-reminder:{record.pk}",
                     enrolment=record.enrolment,
-                    context={
-                        "session_title": record.session.title,
-                        "session_when": session_when(record.session),
-                    },
+                    record=record,
                 )
                 sent += 1
     return sent

@@ -1,13 +1,13 @@
 """Training series: enrolment with its schedule and invites, changed sessions, her replies."""
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from fachtag.models import Event, Workshop
 from mediators import calendar
 from mediators.models import Enrolment, MediatorProfile, SessionRecord
-from mediators.services.messages import _message, session_when
+from mediators.services.messages import _message
 
 
 def sessions_of(event: Event):
@@ -31,7 +31,9 @@ def enrol(*, event_id: int, profile_ids: list[int] | None = None) -> list[Enrolm
             continue
         SessionRecord.objects.bulk_create(SessionRecord(enrolment=enrolment, session=s) for s in sessions)
         _message(profile, "training_schedule", key=f"schedule:{enrolment.pk}", enrolment=enrolment)
-        records = enrolment.records.select_related("session__slot", "enrolment__event")
+        records = enrolment.records.select_related(
+            "session__slot", "enrolment__event", "enrolment__mediator__user"
+        )
         for record in records:
             if not record.session.is_cancelled:
                 _session_invite(record, "training_session_invite", key=f"session-invite:{record.pk}")
@@ -61,20 +63,14 @@ def session_changed(*, session_id: int) -> int:
 def _session_invite(record: SessionRecord, kind: str, *, key: str) -> None:
     """A message about one session carrying its invite: CANCEL once the session is cancelled, else REQUEST."""
     profile = record.enrolment.mediator
-    with translation.override(profile.language):
-        context = {
-            "session_title": record.session.title,
-            "session_when": session_when(record.session),
-            "event_title": record.enrolment.event.title,
-        }
     method = "CANCEL" if record.session.is_cancelled else "REQUEST"
     _message(
         profile,
         kind,
         key=key,
         enrolment=record.enrolment if kind != "training_session_invite" else None,
+        record=record,
         calendar={"method": method, "entry": calendar.session_entry(record, profile.language)},
-        context=context,
     )
 
 

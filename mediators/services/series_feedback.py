@@ -45,17 +45,25 @@ def invite_to_feedback(*, survey: Survey, now: datetime) -> int:
     for enrolment in enrolments:
         profile = enrolment.mediator
         with translation.override(profile.language), timezone.override(settings.TIME_ZONE):
-            context = {
-                "event_title": survey.event.title,
-                "closes_on": formats.date_format(timezone.localtime(survey.closes_at), "DATE_FORMAT"),
-                "feedback_path": reverse("mediators:feedback", kwargs={"enrolment_id": enrolment.pk}),
-            }
+            context = feedback_invitation_context(
+                event=survey.event, closes_at=survey.closes_at, enrolment_id=enrolment.pk
+            )
         with transaction.atomic():
             message = _message(
                 profile, FEEDBACK_KIND, key=f"feedback:{survey.pk}:{enrolment.pk}", context=context
             )
         written += message is not None
     return written
+
+
+def feedback_invitation_context(*, event, closes_at: datetime, enrolment_id: int) -> dict:
+    """The series, the survey's last day and her link to it, as the invitation says them (in the active
+    language and time zone)."""
+    return {
+        "event_title": event.title,
+        "closes_on": formats.date_format(timezone.localtime(closes_at), "DATE_FORMAT"),
+        "feedback_path": reverse("mediators:feedback", kwargs={"enrolment_id": enrolment_id}),
+    }
 
 
 def series_survey(enrolment: Enrolment) -> Survey | None:

@@ -6,7 +6,9 @@ from email import policy
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.utils import timezone
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
 from icalendar import Calendar
 from pypdf import PdfReader
 
@@ -294,6 +296,23 @@ def test_organisers_invite_several_mediators_at_once_from_a_pasted_list(client):
     assert "kein-mail" in bad.content.decode() and 'id="id_emails_error"' in bad.content.decode()
 
 
+def test_enrolling_reads_the_same_for_one_session_as_for_six(series):
+    """Each session adds its invitation (an outbox row), no reading: her profile and account are read once
+    per enrolment, not once per session."""
+    profile = mediator()
+    short = EventFactory(
+        kind=Event.Kind.TRAINING, slug="kurz", starts_at=series.starts_at, ends_at=series.ends_at
+    )
+    slot = TimeSlotFactory(event=short, kind=TimeSlot.Kind.PLENARY, starts_at=berlin(2099, 2, 10, 16, 0))
+    WorkshopFactory(slot=slot, capacity=30)
+    reads = []
+    for event in (short, series):
+        with CaptureQueriesContext(connection) as queries:
+            services.enrol(event_id=event.pk, profile_ids=[profile.pk])
+        reads.append(sum(query["sql"].startswith("SELECT") for query in queries.captured_queries))
+    assert reads[0] == reads[1]
+
+
 def test_session_reminders_go_out_once(series, time_machine):
     profile = mediator()
     services.enrol(event_id=series.pk)
@@ -303,6 +322,19 @@ def test_session_reminders_go_out_once(series, time_machine):
     assert services.send_session_reminders(now=now) == 0
     assert OutboxMessage.objects.filter(kind="training_reminder", to=profile.user.email).count() == 1
     assert timezone.now()
+
+
+def test_a_session_reminder_names_the_session_and_its_day_in_her_language(series):
+    profile = mediator(language="ar")
+    services.enrol(event_id=series.pk)
+    first = Workshop.objects.filter(slot__event=series).order_by("slot__starts_at").first()
+    with translation.override("de"):  # the beat's language, not hers
+        assert services.send_session_reminders(now=first.slot.starts_at - timedelta(hours=20)) == 1
+    context = OutboxMessage.objects.get(kind="training_reminder", to=profile.user.email).context
+    with translation.override("ar"):
+        expected = services.session_when(first)
+    assert context["session_title"] == "موضوع 2"
+    assert context["session_when"] == expected
 
 
 def test_demo_mediators_can_be_loaded_twice(capsys):

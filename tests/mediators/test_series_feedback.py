@@ -273,6 +273,13 @@ def test_she_answers_per_session_once_and_changes_her_answer_until_the_survey_cl
         )
 
 
+def test_a_survey_the_organisers_switched_off_is_over_not_yet_to_come(open_survey, leyla, client):
+    Survey.objects.filter(pk=open_survey.pk).update(is_off=True)
+    client.force_login(leyla.user)
+    html = client.get(feedback_url(enrolment_of(leyla), "en")).content.decode()
+    assert "The survey has ended." in html and "has not started yet" not in html
+
+
 def test_only_she_and_only_after_attending_opens_her_form(open_survey, leyla, client):
     never = mediator("never@example.org", "de")
     services.enrol(event_id=open_survey.event.pk, profile_ids=[never.pk])

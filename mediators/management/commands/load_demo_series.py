@@ -99,13 +99,17 @@ class Command(BaseCommand):
         sessions = list(services.sessions_of(past))
         enrolments = [self.enrol(past, profile, sessions) for profile in self.profiles()]
         organiser = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
+        records = {
+            (record.enrolment_id, record.session_id): record
+            for record in SessionRecord.objects.filter(enrolment__event=past)
+        }
         certified = 0
         for index, session in enumerate(sessions):
             begins = session.slot.starts_at
             present = set()
             for number, enrolment in enumerate(enrolments):
                 mark = PATTERN[number % len(PATTERN)][index]
-                record = SessionRecord.objects.get(enrolment=enrolment, session=session)
+                record = records[enrolment.pk, session.pk]
                 if mark in "+x":
                     services.reply(record_id=record.pk, answer="attending", now=begins - timedelta(days=3))
                 elif mark == "-":
