@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from config.ids import parse_ids
 from fachtag.models import Event
 from feedback import services as feedback
-from feedback.views import cookie_name
+from feedback.views import cookie_name, keep_edit_key
 from mediators import audit, calendar, certificates, services
 from mediators.forms import (
     EnrolForm,
@@ -206,7 +206,7 @@ def feedback_form(request, enrolment_id: int):
         raise Http404
     context = {"event": enrolment.event, "survey": survey}
     if not survey.is_open(now):
-        state = "closed" if survey.is_off or now >= survey.closes_at else "not_yet"
+        state = "not_yet" if survey.phase(now) == "not_yet" else "closed"
         return render(request, "mediators/feedback.html", {**context, "state": state})
     key = request.COOKIES.get(cookie_name(enrolment.event.slug), "")
     existing = None
@@ -238,15 +238,7 @@ def feedback_form(request, enrolment_id: int):
             % {"date": formats.date_format(timezone.localtime(survey.closes_at), "DATE_FORMAT")},
         )
         response = redirect("mediators:portal")
-        response.set_cookie(  # her edit key lives only in her browser, until the survey closes
-            cookie_name(enrolment.event.slug),
-            key,
-            expires=survey.closes_at,
-            path="/",
-            secure=settings.SESSION_COOKIE_SECURE,
-            httponly=True,
-            samesite="Lax",
-        )
+        keep_edit_key(response, survey, key)
         return response
     return render(
         request,

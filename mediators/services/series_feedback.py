@@ -67,7 +67,7 @@ def feedback_invitation_context(*, event, closes_at: datetime, enrolment_id: int
 
 
 def series_survey(enrolment: Enrolment) -> Survey | None:
-    return Survey.objects.filter(event_id=enrolment.event_id).first()
+    return Survey.objects.select_related("event").filter(event_id=enrolment.event_id).first()
 
 
 def give_feedback(
