@@ -176,7 +176,7 @@ def test_a_copy_that_fails_midway_leaves_nothing_behind(source, organiser, monke
         raise RuntimeError("the database went away")
 
     before = [m.objects.count() for m in (Event, TimeSlot, Workshop, ChildcareGroup, MessageText, EventRole)]
-    monkeypatch.setattr(setup, "_copy_message_texts", broken)  # after the programme and the groups
+    monkeypatch.setattr(setup, "_make_organiser", broken)  # after the programme, the groups and the texts
     with pytest.raises(RuntimeError):
         copy(source, organiser)
     after = [m.objects.count() for m in (Event, TimeSlot, Workshop, ChildcareGroup, MessageText, EventRole)]
