@@ -44,7 +44,8 @@ class UnpublishRefused(Exception):
 
 
 def checklist(event: Event, *, now=None) -> list[Item]:
-    """Every point of the checklist for this event, the blocking ones first (four queries)."""
+    """Every point of the checklist for this event, the blocking ones first; its queries do not grow with
+    the number of registrations (budget in tests/backoffice/test_checklist.py)."""
     now = now or timezone.now()
     slots = list(
         TimeSlot.objects.filter(event=event, kind=TimeSlot.Kind.PARALLEL)
