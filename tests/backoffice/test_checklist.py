@@ -1,12 +1,11 @@
 """The checklist before publishing (backoffice.checklist): each item, the refusal with the list, publishing
 and taking back to draft, the publish page, and its query budget with many registrations."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection, connections, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -15,6 +14,7 @@ from backoffice.models import AuditEntry, EventRole
 from fachtag.models import ChildcareGroup, Event, TimeSlot, Workshop
 from registrations.errors import Busy
 from registrations.models import Registration
+from tests.backoffice.locks import event_row_held
 from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory
 from tests.registrations.helpers import reload, sign_up
 
@@ -186,30 +186,11 @@ def test_the_publish_page_refuses_with_the_list_and_publishes_once_fixed(client,
 def test_publishing_that_cannot_get_the_event_lock_in_time_comes_back_to_send_again(client, draft, organiser):
     """Another transaction holds the event row: after a short lock timeout the publish page comes back with
     503, Retry-After and the staff's note to send again (locking.lock_event's Busy); nothing is published."""
-    locked, release = threading.Event(), threading.Event()
-
-    def hold_lock():
-        with transaction.atomic():
-            Event.objects.select_for_update().get(pk=draft.pk)
-            locked.set()
-            release.wait(10)
-        connections.close_all()
-
-    holder = threading.Thread(target=hold_lock)
-    holder.start()
-    locked.wait(5)
     client.force_login(organiser)
-    with connection.cursor() as cursor:  # this thread's connection, the request's: a short wait for the test
-        cursor.execute("SET lock_timeout = '200ms'")
-    try:
+    with event_row_held(draft.pk):
         response = client.post(
             reverse("backoffice:publish", kwargs={"slug": draft.slug}), {"action": "publish"}
         )
-    finally:
-        release.set()
-        holder.join()
-        with connection.cursor() as cursor:
-            cursor.execute("RESET lock_timeout")
     assert (response.status_code, response["Retry-After"]) == (503, "5")
     assert [str(m) for m in response.context["messages"]] == [str(Busy.staff_message)]
     assert 'id="check-childcare_groups"' in response.content.decode()  # the checklist page, not an error page
