@@ -43,23 +43,32 @@ def translations_language(request, slug: str, language: str):
         raise Http404
     found = translations.texts(event)
     form = TranslationsForm(request.POST or None, texts=found, language=language)
+    busy = False
     if request.method == "POST" and form.is_valid():
-        changed = translations.save_translations(
-            event_id=event.pk,
-            language=language,
-            # Only the fields her page had: a text added since then keeps what it has.
-            values={key: value for key, value in form.cleaned_data.items() if key in request.POST},
-            actor=request.user,
-            ip=client_ip(request),
-        )
-        messages.success(request, _("Translations saved.") if changed else _("Nothing was changed."))
-        return redirect("backoffice:translations", slug=event.slug)
+        try:
+            changed = translations.save_translations(
+                event_id=event.pk,
+                language=language,
+                # Only the fields her page had: a text added since then keeps what it has.
+                values={key: value for key, value in form.cleaned_data.items() if key in request.POST},
+                actor=request.user,
+                ip=client_ip(request),
+            )
+        except Busy as exc:  # the event is locked too long by others: her entries come back to send again
+            form.add_error(None, exc.staff_message)
+            busy = True
+        else:
+            messages.success(request, _("Translations saved.") if changed else _("Nothing was changed."))
+            return redirect("backoffice:translations", slug=event.slug)
     row = next(row for row in translations.completeness(found) if row.code == language)
-    return render(
+    response = render(
         request,
         "backoffice/translations/language.html",
         {"event": event, "form": form, "lang_row": row},
     )
+    if busy:
+        response.status_code, response["Retry-After"] = 503, "5"
+    return response
 
 
 @login_required
