@@ -93,7 +93,7 @@ def event_settings(request, slug: str):
         "form": form,
         "formset": formset,
         "rows": rows,
-        "has_errors": bool(form.errors or any(f.errors for f in formset.forms) or formset.non_form_errors()),
+        "has_errors": bool(form.errors or formset.total_error_count()),
     }
     return render(request, "backoffice/setup/settings.html", context)
 

@@ -424,6 +424,7 @@ def test_an_age_group_with_children_is_neither_removed_nor_cut_below_its_places_
     answer = client.post(f"/staff/events/{source.slug}/settings/", settings_data(source, **changes))
     assert answer.status_code == 200
     assert message in answer.context["formset"].forms[row].errors[field][0]
+    assert "<title>Fehler:" in answer.content.decode()  # an error in a group row alone marks the title too
     assert [(g.min_age, g.max_age, g.capacity) for g in source.childcare_groups.order_by("min_age")] == [
         (0, 2, 1),
         (3, 6, 12),
