@@ -13,8 +13,8 @@ from backoffice import checklist
 from backoffice.models import AuditEntry, EventRole
 from fachtag.models import ChildcareGroup, Event, TimeSlot, Workshop
 from registrations.errors import Busy
-from registrations.models import Registration
 from tests.backoffice.locks import event_row_held
+from tests.backoffice.test_backoffice import make_registrations
 from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory
 from tests.registrations.helpers import reload, sign_up
 
@@ -207,24 +207,6 @@ def test_the_dashboard_shows_the_checklist_and_links_to_publishing(client, draft
     assert reverse("backoffice:translations", kwargs={"slug": draft.slug}) in page
 
 
-def _add_registrations(event, count: int) -> None:
-    from django.utils import timezone
-
-    now = timezone.now()
-    Registration.objects.bulk_create(
-        Registration(
-            event=event,
-            status=Registration.Status.CONFIRMED,
-            name=f"Teilnehmerin {n}",
-            email=f"p{n}@budget.example",
-            language="ar",
-            privacy_consent_at=now,
-            privacy_notice_version="2026-11-26",
-        )
-        for n in range(count)
-    )
-
-
 def _queries(client, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
@@ -245,7 +227,7 @@ def test_the_publish_translation_and_preview_pages_keep_their_query_budget_with_
         reverse("backoffice:preview", kwargs={**kwargs, "language": "ar"}): 10,
     }
     few = {url: _queries(client, url) for url in urls}
-    _add_registrations(draft, 5000)
+    make_registrations(draft, 5000)  # with their bookings and children
     for url, budget in urls.items():
         many = _queries(client, url)
         assert many <= budget, (url, many, few[url])
