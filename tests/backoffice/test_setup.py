@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 
-from backoffice import setup
+from backoffice import audit, setup
 from backoffice.models import AuditEntry, EventRole
 from fachtag.models import ChildcareGroup, Event, TimeSlot, Workshop
 from registrations.forms import SignupForm
@@ -272,6 +272,21 @@ def test_an_administrator_creates_a_draft_event_and_lands_on_its_dashboard(clien
     assert event.interpreting_languages == setup_default_languages()
     assert EventRole.objects.get(event=event).user == admin
     assert AuditEntry.objects.get(action="event_create").event == event
+
+
+def test_a_new_event_whose_audit_entry_fails_is_not_created_either(client, monkeypatch):
+    """The event and its audit entry are one transaction: no event without its entry in the log."""
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the audit log went away")
+
+    admin = get_user_model().objects.create_superuser(email="admin@example.org", password="x" * 12)
+    client.force_login(admin)
+    monkeypatch.setattr(audit, "record", broken)
+    with pytest.raises(RuntimeError):
+        client.post("/staff/new-event/", NEW_EVENT)
+    assert not Event.objects.filter(slug="pflege-2099").exists()
+    assert not EventRole.objects.exists()
 
 
 def setup_default_languages():
