@@ -18,6 +18,7 @@ from backoffice import translations
 from backoffice.models import AuditEntry
 from fachtag.models import Event, TimeSlot, Workshop
 from registrations.models import Registration
+from registrations.services.locking import lock_event
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,8 @@ class UnpublishRefused(Exception):
 
 
 def checklist(event: Event, *, now=None) -> list[Item]:
-    """Every point of the checklist for this event, the blocking ones first (four queries)."""
+    """Every point of the checklist for this event, the blocking ones first; its queries do not grow with
+    the number of registrations (budget in tests/backoffice/test_checklist.py)."""
     now = now or timezone.now()
     slots = list(
         TimeSlot.objects.filter(event=event, kind=TimeSlot.Kind.PARALLEL)
@@ -125,8 +127,9 @@ def blocking_failures(items: list[Item]) -> list[Item]:
 @transaction.atomic
 def publish(*, event_id: int, actor, ip: str | None = None, now=None) -> Event:
     """Publish a draft event, audited. The checklist is asked again on the locked row: raises
-    PublishRefused with the failing blocking items. Publishing an event already published changes nothing."""
-    event = Event.objects.select_for_update().get(pk=event_id)
+    PublishRefused with the failing blocking items, Busy when the event stays locked too long. Publishing an
+    event already published changes nothing."""
+    event = lock_event(event_id)
     if event.status == Event.Status.PUBLISHED:
         return event
     refused = blocking_failures(checklist(event, now=now))
@@ -140,8 +143,9 @@ def publish(*, event_id: int, actor, ip: str | None = None, now=None) -> Event:
 def unpublish(*, event_id: int, actor, ip: str | None = None) -> Event:
     """Take a published event back to draft, audited, as long as nobody has signed up for it (otherwise
     raises UnpublishRefused: her registration would lead nowhere). Registrations wait for the event's lock
-    (registrations.services.signup), so none slips in between the look and the change."""
-    event = Event.objects.select_for_update().get(pk=event_id)
+    (registrations.services.signup), so none slips in between the look and the change; raises Busy when
+    the event stays locked too long."""
+    event = lock_event(event_id)
     if event.status != Event.Status.PUBLISHED:
         return event
     if Registration.objects.filter(event_id=event.pk).exists():

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from backoffice import access, checklist, translations
 from backoffice.translation_forms import TranslationsForm
 from config.http import client_ip
+from registrations.errors import Busy
 from registrations.forms import SignupForm
 from registrations.models import Registration
 from registrations.selectors import programme
@@ -42,30 +43,39 @@ def translations_language(request, slug: str, language: str):
         raise Http404
     found = translations.texts(event)
     form = TranslationsForm(request.POST or None, texts=found, language=language)
+    busy = False
     if request.method == "POST" and form.is_valid():
-        changed = translations.save_translations(
-            event_id=event.pk,
-            language=language,
-            # Only the fields her page had: a text added since then keeps what it has.
-            values={key: value for key, value in form.cleaned_data.items() if key in request.POST},
-            actor=request.user,
-            ip=client_ip(request),
-        )
-        messages.success(request, _("Translations saved.") if changed else _("Nothing was changed."))
-        return redirect("backoffice:translations", slug=event.slug)
+        try:
+            changed = translations.save_translations(
+                event_id=event.pk,
+                language=language,
+                # Only the fields her page had: a text added since then keeps what it has.
+                values={key: value for key, value in form.cleaned_data.items() if key in request.POST},
+                actor=request.user,
+                ip=client_ip(request),
+            )
+        except Busy as exc:  # the event is locked too long by others: her entries come back to send again
+            form.add_error(None, exc.staff_message)
+            busy = True
+        else:
+            messages.success(request, _("Translations saved.") if changed else _("Nothing was changed."))
+            return redirect("backoffice:translations", slug=event.slug)
     row = next(row for row in translations.completeness(found) if row.code == language)
-    return render(
+    response = render(
         request,
         "backoffice/translations/language.html",
         {"event": event, "form": form, "lang_row": row},
     )
+    if busy:
+        response.status_code, response["Retry-After"] = 503, "5"
+    return response
 
 
 @login_required
 def publish(request, slug: str):
     """The checklist; POST publishes (or takes back to draft) through the service, which asks it again."""
     event = access.event_or_404(request.user, slug)
-    refused = []
+    refused, busy = [], False
     if request.method == "POST":
         try:
             if request.POST.get("action") == "unpublish":
@@ -78,6 +88,9 @@ def publish(request, slug: str):
             refused = exc.items
         except checklist.UnpublishRefused as exc:
             messages.error(request, str(exc))
+        except Busy as exc:  # the event is locked too long by others: to send again (CAP-08)
+            messages.error(request, exc.staff_message)
+            busy = True
         else:
             return redirect("backoffice:publish", slug=event.slug)
     event.refresh_from_db()
@@ -89,7 +102,10 @@ def publish(request, slug: str):
         "has_registrations": Registration.objects.filter(event=event).exists(),
         "preview_languages": settings.LANGUAGES,
     }
-    return render(request, "backoffice/publish/publish.html", context, status=400 if refused else 200)
+    response = render(request, "backoffice/publish/publish.html", context, status=400 if refused else 200)
+    if busy:
+        response.status_code, response["Retry-After"] = 503, "5"
+    return response
 
 
 @login_required

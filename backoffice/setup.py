@@ -131,8 +131,8 @@ def copy_event(*, source_id: int, new_date: date, title_de: str, slug: str, acto
     _replace_year_in_titles(event, source)
     _save_new(event)
     _copy_programme(source, event, days)
-    _copy_childcare_groups(source, event)
-    _copy_message_texts(source, event)
+    _copy_event_rows(ChildcareGroup, source, event, "min_age")
+    _copy_event_rows(MessageText, source, event, "kind")
     _make_organiser(event, actor)
     return event
 
@@ -222,22 +222,10 @@ def _copy_programme(source: Event, event: Event, days: int) -> None:
     Workshop.objects.bulk_create(copies)
 
 
-def _copy_childcare_groups(source: Event, event: Event) -> None:
-    groups = []
-    for group in ChildcareGroup.objects.filter(event=source).order_by("min_age"):
-        copy = ChildcareGroup(**_copied_values(group, (), 0))
-        copy.event = event
-        groups.append(copy)
-    ChildcareGroup.objects.bulk_create(groups)
-
-
-def _copy_message_texts(source: Event, event: Event) -> None:
-    texts = []
-    for text in MessageText.objects.filter(event=source).order_by("kind"):
-        copy = MessageText(**_copied_values(text, (), 0))
-        copy.event = event
-        texts.append(copy)
-    MessageText.objects.bulk_create(texts)
+def _copy_event_rows(model, source: Event, event: Event, order: str) -> None:
+    """The source event's rows of `model` (childcare groups, message texts), copied to the new event."""
+    rows = model.objects.filter(event=source).order_by(order)
+    model.objects.bulk_create([model(**{**_copied_values(row, (), 0), "event_id": event.pk}) for row in rows])
 
 
 def _make_organiser(event: Event, actor) -> None:

@@ -8,13 +8,13 @@ from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.setup import SETTINGS_FIELDS
+from backoffice.setup import SETTINGS_FIELDS, SLUG_TAKEN
 from fachtag.languages import INTERPRETING_LANGUAGES
 from fachtag.models import Event
 from registrations.validators import no_control_characters
 
 MAX_REMINDER_DAYS = 60
-SLUG_TAKEN = _("This short name is taken by another event. Choose another one.")
+SLUG_HINT = _("Letters, digits and hyphens, e.g. fachtag-2027. It appears in the address.")
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -51,7 +51,7 @@ class NewEventForm(forms.ModelForm):
             "registration_closes_at",
         ]
         labels = {"title_de": _("Title (German)")}
-        help_texts = {"slug": _("Letters, digits and hyphens, e.g. fachtag-2027. It appears in the address.")}
+        help_texts = {"slug": SLUG_HINT}
         widgets = {
             "starts_at": LocalDateTimeInput(),
             "ends_at": LocalDateTimeInput(),
@@ -77,7 +77,7 @@ class CopyEventForm(forms.Form):
     slug = forms.SlugField(
         label=_("Short name in the address"),
         max_length=80,
-        help_text=_("Letters, digits and hyphens, e.g. fachtag-2027. It appears in the address."),
+        help_text=SLUG_HINT,
     )
 
     def clean_new_date(self) -> date:
@@ -89,7 +89,7 @@ class CopyEventForm(forms.Form):
     def clean_slug(self) -> str:
         value = self.cleaned_data["slug"]
         if Event.objects.filter(slug=value).exists():
-            raise forms.ValidationError(SLUG_TAKEN, code="taken")
+            raise forms.ValidationError(_(SLUG_TAKEN), code="taken")
         return value
 
 

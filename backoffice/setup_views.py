@@ -23,11 +23,12 @@ def event_new(request):
     form = NewEventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            event = setup.create_event(values=form.cleaned_data, actor=request.user)
+            with transaction.atomic():  # the event and its audit entry together, or neither
+                event = setup.create_event(values=form.cleaned_data, actor=request.user)
+                audit.record(request, "event_create", event=event)
         except setup.SetupError as exc:
             _add_error(form, exc)
         else:
-            audit.record(request, "event_create", event=event)
             messages.success(request, _("The event is created as a draft."))
             return redirect("backoffice:dashboard", slug=event.slug)
     return render(request, "backoffice/setup/new.html", {"form": form})
@@ -42,17 +43,18 @@ def event_copy(request, slug: str):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            event = setup.copy_event(
-                source_id=source.pk,
-                new_date=data["new_date"],
-                title_de=data["title_de"],
-                slug=data["slug"],
-                actor=request.user,
-            )
+            with transaction.atomic():  # the copy and its audit entry together, or neither
+                event = setup.copy_event(
+                    source_id=source.pk,
+                    new_date=data["new_date"],
+                    title_de=data["title_de"],
+                    slug=data["slug"],
+                    actor=request.user,
+                )
+                audit.record(request, "event_copy", event=event, source=source.pk)
         except setup.SetupError as exc:
             _add_error(form, exc)
         else:
-            audit.record(request, "event_copy", event=event, source=source.pk)
             messages.success(request, _("The copy is created as a draft. Check its programme and texts."))
             return redirect("backoffice:dashboard", slug=event.slug)
     return render(request, "backoffice/setup/copy.html", {"event": source, "form": form})
@@ -93,7 +95,7 @@ def event_settings(request, slug: str):
         "form": form,
         "formset": formset,
         "rows": rows,
-        "has_errors": bool(form.errors or any(f.errors for f in formset.forms) or formset.non_form_errors()),
+        "has_errors": bool(form.errors or formset.total_error_count()),
     }
     return render(request, "backoffice/setup/settings.html", context)
 

@@ -18,6 +18,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from backoffice.models import AuditEntry
 from fachtag.models import Event
+from registrations.services.locking import lock_event
 
 SOURCE_LANGUAGE = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
 # Plain German falls back to standard German, which she can read: a missing rewrite is no gap to warn about.
@@ -135,11 +136,12 @@ def save_translations(*, event_id: int, language: str, values: dict[str, str], a
     """Write one language's translations of the event's texts in one transaction, audited (which texts, never
     their words); returns how many changed. `values` maps Text.key to the translation ("" removes it, and
     participants see the German text again). Keys of texts that are not the event's are ignored. Raises
-    UnknownLanguage for German or a language that is not configured."""
+    UnknownLanguage for German or a language that is not configured, Busy when the event stays locked too
+    long."""
     if not is_target_language(language):
         raise UnknownLanguage(language)
     # Lock the event so two organisers saving at once write one after the other, each on what is there.
-    event = Event.objects.select_for_update().get(pk=event_id)
+    event = lock_event(event_id)
     changed = []
     for text in texts(event):
         if text.key not in values:

@@ -269,8 +269,11 @@ def remove_slot(*, slot_id: int) -> None:
         slot.delete()
 
 
-def _after(last: int | None) -> int:
-    """The position after the last one of a slot's list (0 in an empty slot)."""
+def _next_position(slot_id: int, *, without: int | None = None) -> int:
+    """The position after the last one of a slot's list (0 in an empty slot), leaving out workshop `without`."""
+    last = (
+        Workshop.objects.filter(slot_id=slot_id).exclude(pk=without).aggregate(last=Max("position"))["last"]
+    )
     return 0 if last is None else last + 1
 
 
@@ -278,10 +281,9 @@ def add_workshop(*, slot_id: int, details: WorkshopDetails) -> Workshop:
     """A new workshop at the end of the slot's list. The caller has checked its fields (Workshop.clean)."""
     with atomic():
         lock_event(_event_of_slot(slot_id))
-        last = Workshop.objects.filter(slot_id=slot_id).aggregate(last=Max("position"))["last"]
         return Workshop.objects.create(
             slot_id=slot_id,
-            position=_after(last),
+            position=_next_position(slot_id),
             title_de=details.title_de,
             description_de=details.description_de,
             speakers=details.speakers,
@@ -338,8 +340,7 @@ def _move(workshop: Workshop, *, slot_id: int, event_id: int) -> None:
         move_workshop(workshop_id=workshop.pk, slot_id=slot_id)
     except NotAllowed as exc:
         raise ProgrammeRefused(exc.message, field="slot") from exc
-    last = Workshop.objects.filter(slot_id=slot_id).exclude(pk=workshop.pk).aggregate(last=Max("position"))
-    Workshop.objects.filter(pk=workshop.pk).update(position=_after(last["last"]))
+    Workshop.objects.filter(pk=workshop.pk).update(position=_next_position(slot_id, without=workshop.pk))
 
 
 def _change_capacity(workshop: Workshop, capacity: int | None, *, actor, now: datetime) -> None:

@@ -12,7 +12,9 @@ from django.urls import reverse
 from backoffice import checklist
 from backoffice.models import AuditEntry, EventRole
 from fachtag.models import ChildcareGroup, Event, TimeSlot, Workshop
-from registrations.models import Registration
+from registrations.errors import Busy
+from tests.backoffice.locks import event_row_held
+from tests.backoffice.test_backoffice import make_registrations
 from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory
 from tests.registrations.helpers import reload, sign_up
 
@@ -180,6 +182,22 @@ def test_the_publish_page_refuses_with_the_list_and_publishes_once_fixed(client,
     assert 'value="unpublish"' in page
 
 
+@pytest.mark.django_db(transaction=True)
+def test_publishing_that_cannot_get_the_event_lock_in_time_comes_back_to_send_again(client, draft, organiser):
+    """Another transaction holds the event row: after a short lock timeout the publish page comes back with
+    503, Retry-After and the staff's note to send again (locking.lock_event's Busy); nothing is published."""
+    client.force_login(organiser)
+    with event_row_held(draft.pk):
+        response = client.post(
+            reverse("backoffice:publish", kwargs={"slug": draft.slug}), {"action": "publish"}
+        )
+    assert (response.status_code, response["Retry-After"]) == (503, "5")
+    assert [str(m) for m in response.context["messages"]] == [str(Busy.staff_message)]
+    assert 'id="check-childcare_groups"' in response.content.decode()  # the checklist page, not an error page
+    assert reload(draft).status == Event.Status.DRAFT
+    assert not AuditEntry.objects.filter(event=draft).exists()
+
+
 def test_the_dashboard_shows_the_checklist_and_links_to_publishing(client, draft, organiser):
     Event.objects.filter(pk=draft.pk).update(has_childcare=True)
     client.force_login(organiser)
@@ -187,24 +205,6 @@ def test_the_dashboard_shows_the_checklist_and_links_to_publishing(client, draft
     assert 'id="check-childcare_groups" data-ok="false"' in page
     assert reverse("backoffice:publish", kwargs={"slug": draft.slug}) in page
     assert reverse("backoffice:translations", kwargs={"slug": draft.slug}) in page
-
-
-def _add_registrations(event, count: int) -> None:
-    from django.utils import timezone
-
-    now = timezone.now()
-    Registration.objects.bulk_create(
-        Registration(
-            event=event,
-            status=Registration.Status.CONFIRMED,
-            name=f"Teilnehmerin {n}",
-            email=f"p{n}@budget.example",
-            language="ar",
-            privacy_consent_at=now,
-            privacy_notice_version="2026-11-26",
-        )
-        for n in range(count)
-    )
 
 
 def _queries(client, url: str) -> int:
@@ -227,7 +227,7 @@ def test_the_publish_translation_and_preview_pages_keep_their_query_budget_with_
         reverse("backoffice:preview", kwargs={**kwargs, "language": "ar"}): 10,
     }
     few = {url: _queries(client, url) for url in urls}
-    _add_registrations(draft, 5000)
+    make_registrations(draft, 5000)  # with their bookings and children
     for url, budget in urls.items():
         many = _queries(client, url)
         assert many <= budget, (url, many, few[url])

@@ -1,11 +1,10 @@
 """The programme on one page (#23): each action through its form, the refusals next to the field with her
 entries kept, the audit entries, one transaction per change, and the page's queries at 5,000 registrations."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +17,7 @@ from fachtag.models import Event, TimeSlot, Workshop
 from notifications.models import OutboxMessage
 from registrations.errors import Busy
 from registrations.models import Booking
+from tests.backoffice.locks import event_row_held
 from tests.backoffice.test_backoffice import make_registrations
 from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory, berlin
 from tests.fuzz.support import (
@@ -412,28 +412,9 @@ def test_a_change_that_cannot_get_the_event_lock_in_time_comes_back_to_send_agai
     """Another transaction holds the event row; the change waits out a short lock timeout: 503 with
     Retry-After, her entries kept, nothing saved or audited."""
     event, _slot, _small, large = setup
-    locked, release = threading.Event(), threading.Event()
-
-    def hold_lock():
-        with transaction.atomic():
-            Event.objects.select_for_update().get(pk=event.pk)
-            locked.set()
-            release.wait(10)
-        connections.close_all()
-
-    holder = threading.Thread(target=hold_lock)
-    holder.start()
-    locked.wait(5)
-    with connection.cursor() as cursor:  # this thread's connection, the request's: a short wait for the test
-        cursor.execute("SET lock_timeout = '200ms'")
-    try:
+    with event_row_held(event.pk):
         data = workshop_data(f"workshop-{large.pk}", large, room="Saal 8")
         response = client.post(url("programme_workshop_edit", event, workshop_id=large.pk), data)
-    finally:
-        release.set()
-        holder.join()
-        with connection.cursor() as cursor:
-            cursor.execute("RESET lock_timeout")
     assert (response.status_code, response["Retry-After"]) == (503, "5")
     assert response.context["form"].non_field_errors() == [str(Busy.staff_message)]  # told as to staff
     assert 'value="Saal 8"' in response.content.decode()

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 
-from backoffice import setup
+from backoffice import audit, setup
 from backoffice.models import AuditEntry, EventRole
 from fachtag.models import ChildcareGroup, Event, TimeSlot, Workshop
 from registrations.forms import SignupForm
@@ -176,7 +176,7 @@ def test_a_copy_that_fails_midway_leaves_nothing_behind(source, organiser, monke
         raise RuntimeError("the database went away")
 
     before = [m.objects.count() for m in (Event, TimeSlot, Workshop, ChildcareGroup, MessageText, EventRole)]
-    monkeypatch.setattr(setup, "_copy_message_texts", broken)  # after the programme and the groups
+    monkeypatch.setattr(setup, "_make_organiser", broken)  # after the programme, the groups and the texts
     with pytest.raises(RuntimeError):
         copy(source, organiser)
     after = [m.objects.count() for m in (Event, TimeSlot, Workshop, ChildcareGroup, MessageText, EventRole)]
@@ -272,6 +272,21 @@ def test_an_administrator_creates_a_draft_event_and_lands_on_its_dashboard(clien
     assert event.interpreting_languages == setup_default_languages()
     assert EventRole.objects.get(event=event).user == admin
     assert AuditEntry.objects.get(action="event_create").event == event
+
+
+def test_a_new_event_whose_audit_entry_fails_is_not_created_either(client, monkeypatch):
+    """The event and its audit entry are one transaction: no event without its entry in the log."""
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the audit log went away")
+
+    admin = get_user_model().objects.create_superuser(email="admin@example.org", password="x" * 12)
+    client.force_login(admin)
+    monkeypatch.setattr(audit, "record", broken)
+    with pytest.raises(RuntimeError):
+        client.post("/staff/new-event/", NEW_EVENT)
+    assert not Event.objects.filter(slug="pflege-2099").exists()
+    assert not EventRole.objects.exists()
 
 
 def setup_default_languages():
@@ -424,6 +439,7 @@ def test_an_age_group_with_children_is_neither_removed_nor_cut_below_its_places_
     answer = client.post(f"/staff/events/{source.slug}/settings/", settings_data(source, **changes))
     assert answer.status_code == 200
     assert message in answer.context["formset"].forms[row].errors[field][0]
+    assert "<title>Fehler:" in answer.content.decode()  # an error in a group row alone marks the title too
     assert [(g.min_age, g.max_age, g.capacity) for g in source.childcare_groups.order_by("min_age")] == [
         (0, 2, 1),
         (3, 6, 12),

@@ -15,8 +15,10 @@ from modeltranslation.translator import translator
 from backoffice import translations
 from backoffice.models import AuditEntry, EventRole
 from fachtag.models import Event, TimeSlot, Workshop
+from registrations.errors import Busy
 from registrations.models import MessageText
 from registrations.tokens import make_token
+from tests.backoffice.locks import event_row_held
 from tests.factories import EventFactory, TimeSlotFactory, WorkshopFactory
 from tests.registrations.helpers import reload, sign_up
 
@@ -161,6 +163,21 @@ def test_a_translation_too_long_is_answered_next_to_its_field_and_nothing_is_sav
     assert f'<p class="kern-error" id="id_{title}_error">' in page
     assert "error-summary" in page and f'href="#id_{title}"' in page
     assert reload(event).title_en is None and reload(event).description_en is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_saving_that_cannot_get_the_event_lock_in_time_comes_back_with_her_entries(client, event, organiser):
+    """Another transaction holds the event row: after a short lock timeout the form comes back (503, Retry-After)
+    with the staff's note to send again and her entries in it; nothing is saved or audited."""
+    key = translations.texts(event)[0].key
+    url = reverse("backoffice:translations_language", kwargs={"slug": event.slug, "language": "en"})
+    with event_row_held(event.pk):
+        response = client.post(url, {key: "Day of the trades"})
+    assert (response.status_code, response["Retry-After"]) == (503, "5")
+    assert response.context["form"].non_field_errors() == [str(Busy.staff_message)]
+    assert 'value="Day of the trades"' in response.content.decode()
+    assert translations.completeness(translations.texts(event))[0].done == 0
+    assert not AuditEntry.objects.exists()
 
 
 def test_saving_through_the_page_redirects_to_the_overview(client, event, organiser):
