@@ -13,8 +13,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 from django.conf import settings
-from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from fachtag.models import Event, TimeSlot, Workshop
@@ -281,15 +280,9 @@ def _feedback_context(language: str) -> dict:
     """What feedback.services.invite puts in the outbox row, without the row (a sample link)."""
     event = sample_event()
     with translation.override(language), timezone.override(settings.TIME_ZONE):
-        return {
-            "name": SAMPLE_NAME,
-            "event_title": event.title,
-            "event_date": formats.date_format(timezone.localtime(event.starts_at), "DATE_FORMAT"),
-            "closes_on": formats.date_format(
-                timezone.localtime(event.ends_at + timedelta(days=15)), "DATE_FORMAT"
-            ),
-            "feedback_path": reverse("feedback:answer", kwargs={"token": "sample"}),
-        }
+        return feedback.invitation_context(
+            name=SAMPLE_NAME, event=event, closes_at=event.ends_at + timedelta(days=15), token="sample"
+        )
 
 
 def preview(kind: str, language: str, texts: dict | None = None) -> Preview:

@@ -114,19 +114,30 @@ def make_token(registration: Registration) -> str:
     return signing.dumps(registration.uuid.hex, salt=SALT)
 
 
+def invitation_context(*, name: str, event: Event, closes_at: datetime, token: str) -> dict:
+    """What her invitation says: her name, the event and its day, the survey's last day, her link (in the
+    active language and time zone)."""
+    return {
+        "name": name,
+        "event_title": event.title,
+        "event_date": formats.date_format(timezone.localtime(event.starts_at), "DATE_FORMAT"),
+        "closes_on": formats.date_format(timezone.localtime(closes_at), "DATE_FORMAT"),
+        "feedback_path": reverse("feedback:answer", kwargs={"token": token}),
+    }
+
+
 def invite_participants(*, survey: Survey, now: datetime) -> int:
     """A Fachtag's inviter: one invitation per participant, in her language, with her own link. Keyed per
     survey and registration: a second run writes nothing twice."""
     written = 0
     for registration in participants(survey.event_id).only("pk", "uuid", "name", "email", "language"):
         with translation.override(registration.language), timezone.override(settings.TIME_ZONE):
-            context = {
-                "name": registration.name,
-                "event_title": survey.event.title,
-                "event_date": formats.date_format(timezone.localtime(survey.event.starts_at), "DATE_FORMAT"),
-                "closes_on": formats.date_format(timezone.localtime(survey.closes_at), "DATE_FORMAT"),
-                "feedback_path": reverse("feedback:answer", kwargs={"token": make_token(registration)}),
-            }
+            context = invitation_context(
+                name=registration.name,
+                event=survey.event,
+                closes_at=survey.closes_at,
+                token=make_token(registration),
+            )
         with transaction.atomic():
             message = outbox.enqueue(
                 key=f"feedback:{survey.pk}:{registration.pk}",
