@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from backoffice import access, audit, selectors
+from backoffice import access, audit, checklist, selectors
 from backoffice import announcements as announcement_service
 from backoffice.downloads import organisers_only
 from backoffice.forms import AnnouncementForm, CapacityForm, ParticipantFilterForm, WalkInForm
@@ -119,6 +119,8 @@ def dashboard(request, slug: str):
             "per_workshop": per_workshop,
             "days": days,
             "max_day": max((day["n"] for day in days), default=1),
+            # The checklist before publishing, while the event is a draft.
+            "items": checklist.checklist(event) if event.status == Event.Status.DRAFT else None,
         },
     )
 
