@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backoffice import access, audit
+from backoffice.busy import sent_back
 from backoffice.feedback_forms import SurveyWindowForm
 from fachtag.models import Event
 from feedback import services as feedback
@@ -21,6 +22,7 @@ def survey_window(request, slug: str):
     state = feedback.survey_state(event, now=timezone.now())
     initial = {"opens_at": state.opens_at, "closes_at": state.closes_at, "is_off": state.is_off}
     form = SurveyWindowForm(request.POST or None, initial=initial, invitations_sent=state.invitations_sent)
+    busy = False
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():  # the change and its audit entry together, or neither
@@ -33,8 +35,10 @@ def survey_window(request, slug: str):
             form.add_error(exc.field if usable else None, exc.message)
         except Busy as exc:
             form.add_error(None, exc.staff_message)
+            busy = True
         else:
             messages.success(request, _("The feedback survey is saved."))
             return redirect("backoffice:feedback_window", slug=event.slug)
     context = {"event": event, "state": state, "form": form, "series": event.kind == Event.Kind.TRAINING}
-    return render(request, "backoffice/feedback_window.html", context)
+    response = render(request, "backoffice/feedback_window.html", context)
+    return sent_back(response) if busy else response

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from backoffice import access, audit, selectors
+from backoffice.busy import sent_back
 from backoffice.programme_forms import SlotForm, WorkshopEditForm, WorkshopForm
 from fachtag.models import Event, TimeSlot, Workshop
 from registrations.errors import Busy, RegistrationError
@@ -108,9 +109,7 @@ def _save(request, event: Event, key: str, form, change, success: str):
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         except Busy as exc:  # the event is locked too long by others: sent back to send again (CAP-08)
             form.add_error(None, exc.staff_message)
-            response = _page(request, event, bound=(key, form))
-            response.status_code, response["Retry-After"] = 503, "5"
-            return response
+            return sent_back(_page(request, event, bound=(key, form)))
         except RegistrationError as exc:
             form.add_error(None, exc.staff_message)
         else:

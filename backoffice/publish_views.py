@@ -13,6 +13,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from backoffice import access, checklist, translations
+from backoffice.busy import sent_back
 from backoffice.translation_forms import TranslationsForm
 from config.http import client_ip
 from registrations.errors import Busy
@@ -66,9 +67,7 @@ def translations_language(request, slug: str, language: str):
         "backoffice/translations/language.html",
         {"event": event, "form": form, "lang_row": row},
     )
-    if busy:
-        response.status_code, response["Retry-After"] = 503, "5"
-    return response
+    return sent_back(response) if busy else response
 
 
 @login_required
@@ -103,9 +102,7 @@ def publish(request, slug: str):
         "preview_languages": settings.LANGUAGES,
     }
     response = render(request, "backoffice/publish/publish.html", context, status=400 if refused else 200)
-    if busy:
-        response.status_code, response["Retry-After"] = 503, "5"
-    return response
+    return sent_back(response) if busy else response
 
 
 @login_required

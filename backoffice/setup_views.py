@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from backoffice import access, audit, setup
+from backoffice.busy import sent_back
 from backoffice.setup_forms import ChildcareGroupFormSet, CopyEventForm, NewEventForm, SettingsForm
 from fachtag.models import ChildcareGroup
 from registrations.errors import Busy
@@ -74,6 +75,7 @@ def event_settings(request, slug: str):
     formset = ChildcareGroupFormSet(
         data, prefix="groups", initial=[_group_initial(group) for group in groups]
     )
+    busy = False
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         changes = _group_changes(formset)
         try:
@@ -86,6 +88,7 @@ def event_settings(request, slug: str):
             _add_error(formset.forms[exc.group] if exc.group is not None else form, exc)
         except Busy as exc:
             form.add_error(None, exc.staff_message)
+            busy = True
         else:
             messages.success(request, _("The settings are saved."))
             return redirect("backoffice:event_settings", slug=event.slug)
@@ -97,7 +100,8 @@ def event_settings(request, slug: str):
         "rows": rows,
         "has_errors": bool(form.errors or formset.total_error_count()),
     }
-    return render(request, "backoffice/setup/settings.html", context)
+    response = render(request, "backoffice/setup/settings.html", context)
+    return sent_back(response) if busy else response
 
 
 def _group_initial(group: ChildcareGroup) -> dict:

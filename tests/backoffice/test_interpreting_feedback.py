@@ -21,6 +21,7 @@ from feedback.models import Answer, Survey
 from notifications.models import OutboxMessage
 from registrations.errors import Busy
 from registrations.models import Registration
+from tests.backoffice.locks import event_row_held
 from tests.backoffice.test_report import known_data, people
 from tests.factories import EventFactory, berlin
 from tests.registrations.helpers import sign_up
@@ -380,3 +381,17 @@ def test_a_busy_event_tells_the_organiser_in_staff_words(organiser, monkeypatch)
     with translation.override("de"):
         assert escape(str(Busy.staff_message)) in page and escape(str(Busy.message)) not in page
     assert not InterpreterBooking.objects.exists() and not AuditEntry.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_window_that_cannot_get_the_event_lock_in_time_comes_back_to_send_again(
+    event, organiser, time_machine
+):
+    time_machine.move_to(berlin(2099, 3, 15, 12, 0), tick=False)
+    staff = organiser(event)
+    address = reverse("backoffice:feedback_window", kwargs={"slug": event.slug})
+    with event_row_held(event.pk):
+        response = staff.post(address, {"opens_at": "2099-03-14T10:00", "closes_at": "2099-03-21T18:00"})
+    assert (response.status_code, response["Retry-After"]) == (503, "5")
+    assert response.context["form"].non_field_errors() == [str(Busy.staff_message)]
+    assert not Survey.objects.filter(event=event).exists()

@@ -14,9 +14,11 @@ from modeltranslation.utils import build_localized_fieldname
 from backoffice import audit, setup
 from backoffice.models import AuditEntry, EventRole
 from fachtag.models import ChildcareGroup, Event, TimeSlot, Workshop
+from registrations.errors import Busy
 from registrations.forms import SignupForm
 from registrations.models import Booking, Child, MessageText, Registration
 from registrations.selectors import programme
+from tests.backoffice.locks import event_row_held
 from tests.factories import BERLIN, EventFactory, TimeSlotFactory, WorkshopFactory, berlin
 from tests.registrations.helpers import reload, sign_up
 
@@ -582,3 +584,19 @@ def test_reminder_days_are_read_as_she_types_them_in_any_script(typed, days):
     from backoffice.setup_forms import parse_reminder_days
 
     assert parse_reminder_days(typed) == days
+
+
+@pytest.mark.django_db(transaction=True)
+def test_settings_that_cannot_get_the_event_lock_in_time_come_back_to_send_again(client, source, organiser):
+    """Another transaction holds the event row: the page comes back with her entries, the staff's note, 503
+    and Retry-After (as the programme, publish and translation pages do); nothing is saved or audited."""
+    client.force_login(organiser)
+    data = settings_data(source, reminder_days="3")
+    with event_row_held(source.pk):
+        answer = client.post(f"/staff/events/{source.slug}/settings/", data)
+    assert (answer.status_code, answer["Retry-After"]) == (503, "5")
+    assert answer.context["form"].non_field_errors() == [str(Busy.staff_message)]
+    assert (
+        reload(source).reminder_days != [3]
+        and not AuditEntry.objects.filter(action="event_settings").exists()
+    )
