@@ -8,6 +8,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +18,7 @@ from fachtag.models import Event, TimeSlot, Workshop
 from registrations.services.programme import SlotDetails, WorkshopDetails
 from registrations.validators import no_control_characters, no_control_characters_multiline
 
-BERLIN = ZoneInfo("Europe/Berlin")
+BERLIN = ZoneInfo(settings.TIME_ZONE)  # the events' time zone, as in backoffice.setup
 
 
 def event_day(event: Event):
